@@ -1,0 +1,418 @@
+"""SQLite store (aiosqlite, WAL): chats, turns, held replies, audit log, updates, outbox."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from pipeline.migrations import MIGRATIONS
+from pipeline.types import Role, StoreError, Turn
+
+HELD_STATES = ("pending", "approved", "rejected")
+
+
+@dataclass(slots=True)
+class HeldReply:
+    id: int
+    chat_id: int
+    user_text: str
+    reply_text: str
+    verdict: dict[str, Any]
+    state: str
+    source: str
+    created_at: float
+    user_turn_id: int | None = None
+    user_message_id: int | None = None
+    moderator_chat_id: int | None = None
+    moderator_message_id: int | None = None
+    decided_by: str | None = None
+    decided_at: float | None = None
+    delivered_at: float | None = None
+
+
+@dataclass(slots=True)
+class OutboxItem:
+    id: int
+    chat_id: int
+    text: str
+    reply_to_message_id: int | None
+    kind: str
+    ref_id: int | None
+    attempts: int
+    state: str
+
+
+class Store:
+    """One connection per process; every query is parametrized."""
+
+    def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
+        self.path = Path(path)
+        self.exclusive = exclusive
+        self._db: aiosqlite.Connection | None = None
+        self._lock_fd: int | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+    async def open(self) -> "Store":
+        if self._db is not None:
+            raise StoreError(f"storage.path: the store {self.path} is already open in this process")
+        parent = self.path.resolve().parent
+        if not parent.is_dir():
+            raise StoreError(
+                f"storage.path: folder {parent} does not exist; create it or set PARLEY_STORAGE__PATH"
+            )
+        if self.exclusive:
+            self._take_lock()
+        if not self.path.exists():
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError as err:
+                self._release_lock()
+                raise StoreError(f"storage.path: cannot create {self.path}: {err.strerror}") from None
+        try:
+            self._db = await aiosqlite.connect(self.path, timeout=5.0)
+            self._db.row_factory = aiosqlite.Row
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._db.execute("PRAGMA busy_timeout=5000")
+            await self._migrate()
+        except sqlite3.OperationalError as err:
+            await self._abort()
+            if "locked" in str(err):
+                raise StoreError(
+                    f"storage.path: database {self.path} is locked by another process; stop it or use another file"
+                ) from None
+            raise StoreError(f"storage.path: cannot open {self.path}: {err}") from None
+        except sqlite3.DatabaseError as err:
+            await self._abort()
+            raise StoreError(f"storage.path: {self.path} is not a usable SQLite database: {err}") from None
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+        return self
+
+    async def _abort(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+        self._release_lock()
+
+    def _take_lock(self) -> None:
+        lock_path = str(self.path) + ".lock"
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(
+                f"storage.path: {self.path} is already used by another running bot; stop it or use another file"
+            ) from None
+        self._lock_fd = fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+        self._release_lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
+
+    async def __aenter__(self) -> "Store":
+        return await self.open()
+
+    async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StoreError("store is closed")
+        return self._db
+
+    async def _migrate(self) -> None:
+        await self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = await (await self.db.execute("SELECT MAX(version) FROM schema_version")).fetchone()
+        current = row[0] or 0
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            await self.db.executescript("BEGIN;\n" + script + f"\nINSERT INTO schema_version VALUES ({version});\nCOMMIT;")
+
+    async def schema_version(self) -> int:
+        row = await (await self.db.execute("SELECT MAX(version) FROM schema_version")).fetchone()
+        return int(row[0] or 0)
+
+    async def ping(self) -> bool:
+        try:
+            await (await self.db.execute("SELECT 1")).fetchone()
+            return True
+        except (StoreError, sqlite3.Error, ValueError):
+            return False
+
+    async def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Cursor:
+        try:
+            cur = await self.db.execute(sql, params)
+            await self.db.commit()
+            return cur
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StoreError(f"storage: database {self.path} is locked; another process holds a write lock") from None
+            if "disk" in str(err) or "full" in str(err):
+                raise StoreError(f"storage: cannot write {self.path}: {err}") from None
+            raise
+
+    async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        return list(await (await self.db.execute(sql, params)).fetchall())
+
+    # -- chats & turns -------------------------------------------------------------
+    async def ensure_chat(self, chat_id: int, *, kind: str = "private", title: str | None = None) -> None:
+        now = time.time()
+        await self._exec(
+            "INSERT INTO chats (chat_id, kind, title, conversation_id, created_at, updated_at) VALUES (?,?,?,1,?,?) "
+            "ON CONFLICT(chat_id) DO UPDATE SET updated_at=excluded.updated_at, "
+            "title=COALESCE(excluded.title, chats.title)",
+            (chat_id, kind, title, now, now),
+        )
+
+    async def conversation_id(self, chat_id: int) -> int:
+        rows = await self._rows("SELECT conversation_id FROM chats WHERE chat_id=?", (chat_id,))
+        if not rows:
+            await self.ensure_chat(chat_id)
+            return 1
+        return int(rows[0][0])
+
+    async def new_conversation(self, chat_id: int) -> int:
+        await self.ensure_chat(chat_id)
+        await self._exec("UPDATE chats SET conversation_id = conversation_id + 1 WHERE chat_id=?", (chat_id,))
+        return await self.conversation_id(chat_id)
+
+    async def set_system_prompt(self, chat_id: int, prompt: str | None) -> None:
+        await self.ensure_chat(chat_id)
+        await self._exec("UPDATE chats SET system_prompt=? WHERE chat_id=?", (prompt, chat_id))
+
+    async def get_system_prompt(self, chat_id: int) -> str | None:
+        rows = await self._rows("SELECT system_prompt FROM chats WHERE chat_id=?", (chat_id,))
+        return rows[0][0] if rows else None
+
+    async def add_turn(
+        self, chat_id: int, role: Role, text: str, *, tokens: int | None = None, message_id: int | None = None
+    ) -> Turn:
+        conv = await self.conversation_id(chat_id)
+        now = time.time()
+        cur = await self._exec(
+            "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (chat_id, conv, role, text, tokens, message_id, now),
+        )
+        return Turn(chat_id, role, text, now, tokens, cur.lastrowid, conv)
+
+    async def history(self, chat_id: int, *, limit: int = 200) -> list[Turn]:
+        """Turns of the chat's current conversation, oldest first."""
+        conv = await self.conversation_id(chat_id)
+        rows = await self._rows(
+            "SELECT id, role, text, tokens, created_at FROM turns WHERE chat_id=? AND conversation_id=? "
+            "ORDER BY id DESC LIMIT ?",
+            (chat_id, conv, limit),
+        )
+        return [Turn(chat_id, r["role"], r["text"], r["created_at"], r["tokens"], r["id"], conv) for r in reversed(rows)]
+
+    async def count_turns(self, chat_id: int | None = None) -> int:
+        if chat_id is None:
+            rows = await self._rows("SELECT COUNT(*) FROM turns")
+        else:
+            rows = await self._rows("SELECT COUNT(*) FROM turns WHERE chat_id=?", (chat_id,))
+        return int(rows[0][0])
+
+    async def pop_last_reply(self, chat_id: int) -> Turn | None:
+        """For /retry: drop trailing assistant turns, return the last user turn (kept)."""
+        turns = await self.history(chat_id, limit=50)
+        while turns and turns[-1].role == "assistant":
+            await self._exec("DELETE FROM turns WHERE id=?", (turns[-1].id,))
+            turns.pop()
+        return turns[-1] if turns and turns[-1].role == "user" else None
+
+    # -- held replies --------------------------------------------------------------
+    async def hold(
+        self,
+        *,
+        chat_id: int,
+        user_text: str,
+        reply_text: str,
+        verdict: dict[str, Any],
+        user_turn_id: int | None = None,
+        user_message_id: int | None = None,
+        source: str = "telegram",
+    ) -> HeldReply:
+        now = time.time()
+        cur = await self._exec(
+            "INSERT INTO held_replies (chat_id, user_text, reply_text, verdict_json, state, source, "
+            "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?)",
+            (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
+        )
+        held = await self.get_held(int(cur.lastrowid or 0))
+        assert held is not None
+        return held
+
+    async def get_held(self, held_id: int) -> HeldReply | None:
+        rows = await self._rows("SELECT * FROM held_replies WHERE id=?", (held_id,))
+        return _held(rows[0]) if rows else None
+
+    async def list_held(self, state: str | None = "pending", *, limit: int = 100) -> list[HeldReply]:
+        if state is None:
+            rows = await self._rows("SELECT * FROM held_replies ORDER BY id LIMIT ?", (limit,))
+        else:
+            rows = await self._rows("SELECT * FROM held_replies WHERE state=? ORDER BY id LIMIT ?", (state, limit))
+        return [_held(r) for r in rows]
+
+    async def decide_held(self, held_id: int, *, approve: bool, decided_by: str) -> HeldReply | None:
+        """Atomically move a pending item to approved/rejected; None if it was not pending."""
+        state = "approved" if approve else "rejected"
+        cur = await self._exec(
+            "UPDATE held_replies SET state=?, decided_by=?, decided_at=? WHERE id=? AND state='pending'",
+            (state, decided_by, time.time(), held_id),
+        )
+        if cur.rowcount != 1:
+            return None
+        return await self.get_held(held_id)
+
+    async def set_held_moderator_message(self, held_id: int, chat_id: int, message_id: int) -> None:
+        await self._exec(
+            "UPDATE held_replies SET moderator_chat_id=?, moderator_message_id=? WHERE id=?",
+            (chat_id, message_id, held_id),
+        )
+
+    async def mark_held_delivered(self, held_id: int) -> None:
+        await self._exec("UPDATE held_replies SET delivered_at=? WHERE id=?", (time.time(), held_id))
+
+    async def undelivered_decided(self) -> list[HeldReply]:
+        rows = await self._rows(
+            "SELECT * FROM held_replies WHERE state != 'pending' AND delivered_at IS NULL ORDER BY id"
+        )
+        return [_held(r) for r in rows]
+
+    async def unannounced_held(self) -> list[HeldReply]:
+        """Pending items never posted to the moderator chat (e.g. queued by the API or before a crash)."""
+        rows = await self._rows(
+            "SELECT * FROM held_replies WHERE state='pending' AND moderator_message_id IS NULL ORDER BY id"
+        )
+        return [_held(r) for r in rows]
+
+    # -- audit ---------------------------------------------------------------------
+    async def audit(
+        self,
+        event: str,
+        *,
+        chat_id: int | None = None,
+        actor: str | None = None,
+        ref_id: int | None = None,
+        verdict: dict[str, Any] | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> int:
+        cur = await self._exec(
+            "INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) VALUES (?,?,?,?,?,?,?)",
+            (time.time(), event, chat_id, actor, ref_id,
+             json.dumps(verdict) if verdict is not None else None,
+             json.dumps(detail) if detail is not None else None),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def audit_rows(self, event: str | None = None, *, limit: int = 1000) -> list[dict[str, Any]]:
+        if event is None:
+            rows = await self._rows("SELECT * FROM audit ORDER BY id LIMIT ?", (limit,))
+        else:
+            rows = await self._rows("SELECT * FROM audit WHERE event=? ORDER BY id LIMIT ?", (event, limit))
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["verdict"] = json.loads(d.pop("verdict_json")) if d.get("verdict_json") else None
+            d["detail"] = json.loads(d.pop("detail_json")) if d.get("detail_json") else None
+            out.append(d)
+        return out
+
+    # -- incoming updates (durability) ---------------------------------------------
+    async def save_update(self, update_id: int, payload: dict[str, Any]) -> bool:
+        """Persist before acknowledging to Telegram; False when it is a duplicate."""
+        cur = await self._exec(
+            "INSERT OR IGNORE INTO updates (update_id, payload_json, state, received_at) VALUES (?,?, 'pending', ?)",
+            (update_id, json.dumps(payload), time.time()),
+        )
+        return cur.rowcount == 1
+
+    async def pending_updates(self, *, limit: int = 10000) -> list[tuple[int, dict[str, Any]]]:
+        rows = await self._rows(
+            "SELECT update_id, payload_json FROM updates WHERE state='pending' ORDER BY update_id LIMIT ?", (limit,)
+        )
+        return [(int(r[0]), json.loads(r[1])) for r in rows]
+
+    async def mark_update(self, update_id: int, state: str = "done", error: str | None = None) -> None:
+        await self._exec(
+            "UPDATE updates SET state=?, error=?, processed_at=? WHERE update_id=?",
+            (state, error, time.time(), update_id),
+        )
+
+    async def max_update_id(self) -> int | None:
+        rows = await self._rows("SELECT MAX(update_id) FROM updates")
+        return rows[0][0]
+
+    # -- outbox (replies not yet confirmed by Telegram) -----------------------------
+    async def enqueue_outbox(
+        self, chat_id: int, text: str, *, reply_to_message_id: int | None = None, kind: str = "reply",
+        ref_id: int | None = None,
+    ) -> int:
+        cur = await self._exec(
+            "INSERT INTO outbox (chat_id, text, reply_to_message_id, kind, ref_id, state, attempts, next_attempt_at, "
+            "created_at) VALUES (?,?,?,?,?, 'pending', 0, 0, ?)",
+            (chat_id, text, reply_to_message_id, kind, ref_id, time.time()),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def outbox_due(self, *, now: float | None = None, limit: int = 100) -> list[OutboxItem]:
+        rows = await self._rows(
+            "SELECT * FROM outbox WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (time.time() if now is None else now, limit),
+        )
+        return [OutboxItem(r["id"], r["chat_id"], r["text"], r["reply_to_message_id"], r["kind"], r["ref_id"],
+                           r["attempts"], r["state"]) for r in rows]
+
+    async def mark_outbox_sent(self, item_id: int, message_id: int | None = None) -> None:
+        await self._exec(
+            "UPDATE outbox SET state='sent', sent_at=?, telegram_message_id=? WHERE id=?",
+            (time.time(), message_id, item_id),
+        )
+
+    async def mark_outbox_retry(self, item_id: int, error: str, retry_at: float) -> None:
+        await self._exec(
+            "UPDATE outbox SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE id=?",
+            (error[:500], retry_at, item_id),
+        )
+
+    async def count_outbox(self, state: str = "pending") -> int:
+        rows = await self._rows("SELECT COUNT(*) FROM outbox WHERE state=?", (state,))
+        return int(rows[0][0])
+
+
+def _held(r: aiosqlite.Row) -> HeldReply:
+    return HeldReply(
+        id=r["id"], chat_id=r["chat_id"], user_text=r["user_text"], reply_text=r["reply_text"],
+        verdict=json.loads(r["verdict_json"] or "{}"), state=r["state"], source=r["source"],
+        created_at=r["created_at"], user_turn_id=r["user_turn_id"], user_message_id=r["user_message_id"],
+        moderator_chat_id=r["moderator_chat_id"], moderator_message_id=r["moderator_message_id"],
+        decided_by=r["decided_by"], decided_at=r["decided_at"], delivered_at=r["delivered_at"],
+    )
