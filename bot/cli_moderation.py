@@ -1,0 +1,105 @@
+"""`parley check` and `parley eval`: moderation from the command line.
+
+bot/cli.py calls `register(app)`; the commands build a ModerationEngine from the
+effective settings (no hot reload: they are one-shot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from pipeline.types import ConfigError
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _moderation_settings() -> Any:
+    """Moderation settings (ConfigError: message on stderr, exit 2); logging set up like other commands."""
+    from pipeline.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        _fail(str(exc))
+    try:
+        from bot.cli import _State, setup_logging
+
+        setup_logging(settings, _State.log_format)
+    except ImportError:
+        pass
+    # Relative paths stay relative to the working directory, as everywhere else in parley.
+    return settings.moderation, None
+
+
+def _engine(settings: Any, base_dir: Path | None) -> Any:
+    from moderation.engine import ModerationEngine
+
+    try:
+        return ModerationEngine.from_settings(settings, base_dir=base_dir, watch=False)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def check(
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to check; none: one text per stdin line.")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Each line is a JSON string or {"text": ...}.')] = False,
+    source: Annotated[str, typer.Option(help="Policy to apply: output (replies) or input (user messages).")] = "output",
+) -> None:
+    """Moderation verdicts: one JSON object per text, in input order."""
+    from moderation.check import run_check
+
+    if source not in ("output", "input"):
+        _fail("--source must be 'output' or 'input'")
+    settings, base_dir = _moderation_settings()
+    engine = _engine(settings, base_dir)
+    stream: Any = list(texts) if texts else getattr(sys.stdin, "buffer", sys.stdin)
+
+    async def main() -> None:
+        await engine.start()
+        try:
+            await run_check(engine, stream, jsonl=jsonl, out=sys.stdout, source=source)
+        finally:
+            await engine.aclose()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except BrokenPipeError:  # `parley check | head`
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+
+
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Labeled CSV file.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Column holding the text.")],
+    label_col: Annotated[str, typer.Option("--label-col", help="Column holding the label.")],
+    positive: Annotated[str | None, typer.Option(
+        "--positive", help="Label value(s) meaning toxic, comma-separated (default 1/true/yes/toxic).")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PR-curve and comparison PNG here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON report.")] = False,
+) -> None:
+    """Precision, recall, F1 and a classifier threshold sweep of the current config on a labeled CSV."""
+    from moderation.evaluate import EvalError, run_eval
+
+    settings, base_dir = _moderation_settings()
+    engine = _engine(settings, base_dir)  # built now so config errors surface before reading the file
+    try:
+        asyncio.run(run_eval(lambda: engine, file, text_col, label_col, positive=positive, plot=plot,
+                             as_json=as_json, out=sys.stdout, err=sys.stderr))
+    except EvalError as exc:
+        _fail(f"eval error: {exc}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `check` and `eval` to the main `parley` app."""
+    app.command("check")(check)
+    app.command("eval")(evaluate)
