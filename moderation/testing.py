@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from moderation.types import StageResult
 
 DETOXIFY_CLASSES = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]
 _TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
@@ -64,3 +69,27 @@ def make_detoxify_checkpoint(out_dir: Path, base_dir: Path | None = None, *,
     ckpt_path = out_dir / f"detoxify-{shape}.ckpt"
     torch.save(checkpoint, ckpt_path)
     return ckpt_path, config_dir
+
+
+class FakeKeywordStage:
+    """A minimal word-boundary keyword stage for tests: term -> (category, severity)."""
+
+    def __init__(self, terms: dict[str, tuple[str, str]], *, name: str = "keywords") -> None:
+        import re
+
+        self.name = name
+        self.terms = dict(terms)
+        self._patterns = [(re.compile(rf"\b{re.escape(t)}\b", re.IGNORECASE), t, c, s)
+                          for t, (c, s) in self.terms.items()]
+        self.calls = 0
+
+    async def check(self, texts: Sequence[str]) -> list[StageResult]:
+        from moderation.types import Match, StageResult
+
+        self.calls += 1
+        results = []
+        for text in texts:
+            matches = [Match(term, cat, sev, m.start(), m.end(), stage=self.name)
+                       for pattern, term, cat, sev in self._patterns for m in pattern.finditer(text)]
+            results.append(StageResult(self.name, flagged=bool(matches), matches=matches))
+        return results
