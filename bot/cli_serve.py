@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 from typing import Optional
 
 import typer
@@ -62,4 +64,13 @@ def register(app: typer.Typer) -> None:
         except Exception as err:  # pydantic ValidationError
             fail(f"config error: --host/--port: {str(err).splitlines()[-1].strip()}")
         setup_logging(settings, _State.log_format)
-        run_async(run_server(settings))
+        # uvicorn re-raises the SIGTERM it handled after a graceful shutdown; exit 0 instead of dying by signal.
+        previous = signal.signal(signal.SIGTERM, _exit_cleanly)
+        try:
+            run_async(run_server(settings))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

@@ -96,12 +96,12 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
     settings = settings or core.settings
     ring = KeyRing(settings.api.api_keys)
     check_exposure(settings.api.host, ring)
-    chat = ChatService(core, settings)
     metrics = core.observer if hasattr(core.observer, "exposition") else None
     if metrics is None and settings.metrics.enabled:
         from pipeline.metrics import build_metrics
 
         metrics = build_metrics(settings)
+    chat = ChatService(core, settings, observer=core.observer or metrics)
     model_id = served_model(settings)
     started = int(time.time())
 

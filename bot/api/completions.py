@@ -77,9 +77,10 @@ def sampling_for(req: ChatCompletionRequest, settings: Settings) -> SamplingPara
 class ChatService:
     """Runs one API completion through the Core's backend, context builder, moderator and store."""
 
-    def __init__(self, core: Core, settings: Settings) -> None:
+    def __init__(self, core: Core, settings: Settings, *, observer: Any = None) -> None:
         self.core = core
         self.settings = settings
+        self.observer = observer if observer is not None else core.observer  # gets observe_turn(reply, timings)
 
     @property
     def texts(self) -> Any:
@@ -150,7 +151,7 @@ class ChatService:
     def _finish(self, out: Outcome, caller: Caller, t0: float, *, draft: str) -> Outcome:
         """Report the turn to the metrics observer, as Pipeline does for Telegram replies."""
         out.timings.total_s = time.perf_counter() - t0
-        observer = self.core.observer
+        observer = self.observer
         if observer is not None:
             reply = Reply(caller.chat_id, out.text, out.action, out.verdict, held_id=out.held_id, draft=draft,
                           extra={"source": "input" if out.source == "input" else "api"})
@@ -158,7 +159,19 @@ class ChatService:
                 observer.observe_turn(reply, out.timings)
             except Exception:  # metrics must never break a reply
                 log.exception("metrics observer failed")
+        if out.verdict is not None:
+            out.verdict = public_verdict(out.verdict)
         return out
+
+
+def public_verdict(verdict: dict[str, Any]) -> dict[str, Any]:
+    """The verdict as API callers see it: no draft text and no matched terms (reasons mask them already)."""
+    return {
+        "action": verdict.get("action"),
+        "scores": dict(verdict.get("scores") or {}),
+        "matches": [{k: m.get(k) for k in ("category", "severity", "start", "end")} for m in verdict.get("matches") or []],
+        "reasons": list(verdict.get("reasons") or []),
+    }
 
 
 def completion_id() -> str:
