@@ -59,6 +59,8 @@ def check(
     if source not in ("output", "input"):
         _fail("--source must be 'output' or 'input'")
     settings, base_dir = _moderation_settings()
+    if source == "input":  # asked for explicitly: judge with the input policy even if input moderation is off
+        settings = settings.model_copy(update={"input": settings.input.model_copy(update={"enabled": True})})
     engine = _engine(settings, base_dir)
     stream: Any = list(texts) if texts else getattr(sys.stdin, "buffer", sys.stdin)
 

@@ -41,6 +41,7 @@ class MicroBatcher(Generic[T, R]):
         self.executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._queue: asyncio.Queue[_Job[T, R] | None] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self.batches = 0  # forward passes run (for tests and metrics)
 
@@ -50,11 +51,14 @@ class MicroBatcher(Generic[T, R]):
             raise RuntimeError("batcher is closed")
         if not items:
             return []
-        if self._task is None or self._task.done():
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._loop is not loop:
+            # (Re)start the collector on the caller's loop: a stage may outlive one asyncio.run().
+            self._loop = loop
             self._queue = asyncio.Queue()
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="micro-batcher")
+            self._task = loop.create_task(self._run(), name="micro-batcher")
         assert self._queue is not None
-        future: asyncio.Future[list[R]] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[list[R]] = loop.create_future()
         self._queue.put_nowait(_Job(list(items), future))
         return await future
 
@@ -119,7 +123,8 @@ class MicroBatcher(Generic[T, R]):
     async def aclose(self) -> None:
         """Finish queued work, then stop the worker."""
         self._closed = True
-        if self._task is not None and not self._task.done() and self._queue is not None:
+        running = asyncio.get_running_loop()
+        if self._task is not None and not self._task.done() and self._queue is not None and self._loop is running:
             self._queue.put_nowait(None)
             try:
                 await self._task

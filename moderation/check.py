@@ -149,7 +149,7 @@ async def run_check(engine: Moderator, lines: Iterable[str | bytes] | IO[Any], *
         todo = [r for r in records if r.text is not None]
         verdicts: dict[int, dict[str, Any]] = {}
         try:
-            judged = await engine.moderate([r.text or "" for r in todo]) if todo else []
+            judged = await engine.moderate([r.text or "" for r in todo], source=source) if todo else []
             verdicts = {r.line: v.to_dict() for r, v in zip(todo, judged, strict=True)}
         except Exception as exc:  # noqa: BLE001 - report per line, keep going
             message = " ".join(str(exc).split()) or type(exc).__name__

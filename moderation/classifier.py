@@ -237,6 +237,8 @@ class ClassifierStage:
 
     async def start(self) -> None:
         """Load the model once. Never raises: a failure is kept and reported per text."""
+        if self._started:
+            return
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:

@@ -145,6 +145,20 @@ def test_cli_jsonl_stdin_ten_thousand_lines() -> None:
     assert all(r["text"] == f"line {i}" for i, r in enumerate(rows))
 
 
+def test_cli_source_input_uses_input_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "parley.toml"
+    config.write_text('[moderation]\nuse_default_list = false\nactions = {profanity = "redact"}\n'
+                      'terms = [{term = "heck", category = "profanity"}]\n'
+                      '[moderation.input]\nflagged_action = "block"\n')
+    monkeypatch.setenv("PARLEY_CONFIG_FILE", str(config))
+    out = CliRunner().invoke(app(), ["check", "oh heck"])
+    inp = CliRunner().invoke(app(), ["check", "--source", "input", "oh heck"])
+    if "keywords" not in json.dumps(json.loads(out.stdout)):
+        pytest.skip("moderation.keywords not installed yet")
+    assert json.loads(out.stdout)["action"] == "redact"
+    assert json.loads(inp.stdout)["action"] == "block"
+
+
 def test_cli_bad_utf8_on_stdin_does_not_crash() -> None:
     result = CliRunner().invoke(app(), ["check"], input=b"ok\n\xff\xfe\n")
     assert result.exit_code == 0, result.output

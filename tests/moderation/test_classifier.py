@@ -186,3 +186,12 @@ async def test_bf16_dtype_setting_on_cpu(tiny_ckpt: tuple[Path, Path]) -> None:
     [result] = await stage.check(["hello"])
     await stage.aclose()
     assert result.error is None and set(result.scores) == set(LABELS)
+
+
+def test_stage_survives_a_new_event_loop(tiny_ckpt: tuple[Path, Path]) -> None:
+    """The CLI and tests may drive one stage from two asyncio.run() calls."""
+    stage = stage_for(str(tiny_ckpt[0]))
+    first = asyncio.run(stage.check(["one"]))
+    second = asyncio.run(stage.check(["two", "three"]))
+    asyncio.run(stage.aclose())
+    assert first[0].error is None and [r.error for r in second] == [None, None]
