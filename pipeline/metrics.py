@@ -184,15 +184,11 @@ class Metrics:
 
     def metric_names(self) -> set[str]:
         """Every sample name this registry can export (with _total, _bucket, _info ... suffixes)."""
+        suffixes = {"histogram": ("_bucket", "_count", "_sum"), "counter": ("_total",), "info": ("_info",)}
         names: set[str] = set()
-        for family in self.registry.collect():
-            names.add(family.name)
+        for family in self.registry.collect():  # labelled families without samples still export these
+            names.update(family.name + s for s in suffixes.get(family.type, ("",)))
             names.update(sample.name for sample in family.samples)
-        for family in self.registry.collect():  # histograms without observations still have these
-            if family.type == "histogram":
-                names.update(family.name + s for s in ("_bucket", "_count", "_sum"))
-            if family.type == "counter":
-                names.add(family.name + "_total")
         return names
 
 
