@@ -29,6 +29,7 @@ from bot.api.security import (
     check_exposure, retry_after_header,
 )
 from bot.compose import Core
+from moderation.config import ModerationSettings
 from pipeline.settings import Settings
 
 log = logging.getLogger("parley.api")
@@ -135,9 +136,9 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
     app.add_middleware(AccessMiddleware, ring=ring, limiter=RateLimiter(settings.api.rate_limit_per_minute))
 
-    def thresholds() -> dict[str, float]:
+    def moderation_settings() -> ModerationSettings:
         current = getattr(core.moderator, "settings", None)  # hot-reloaded moderation settings when available
-        return dict(getattr(current, "thresholds", settings.moderation.thresholds))
+        return current if isinstance(current, ModerationSettings) else settings.moderation
 
     @app.post("/v1/moderations", response_model=ModerationResponse)
     async def moderations(body: ModerationRequest) -> ModerationResponse:
@@ -146,7 +147,7 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
             for verdict in verdicts:
                 metrics.observe_verdict(verdict.to_dict(), direction=body.source)
         return ModerationResponse(id="modr-" + uuid.uuid4().hex, model=body.model or MODERATION_MODEL,
-                                  results=moderation_results(verdicts, thresholds()))
+                                  results=moderation_results(verdicts, moderation_settings()))
 
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response | ChatCompletion:

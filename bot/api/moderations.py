@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from moderation.config import ModerationSettings
 from moderation.types import Verdict
 from bot.api.schemas import ModerationResult
 
@@ -27,9 +28,20 @@ OPENAI_FROM_PARLEY: dict[str, tuple[str, ...]] = {
 }
 
 
-def moderation_result(verdict: Verdict, thresholds: Mapping[str, float]) -> ModerationResult:
-    scores: dict[str, float] = {name: 0.0 for name in thresholds}
-    flags: dict[str, bool] = {name: False for name in thresholds}
+def known_categories(settings: ModerationSettings) -> list[str]:
+    """Categories every result lists (false / 0.0 when not hit): classifier ones, then inline terms' and regexes'."""
+    names = list(settings.thresholds) if settings.classifier.enabled else []
+    for spec in [*settings.terms, *settings.regexes]:
+        if spec.category not in names:
+            names.append(spec.category)
+    return names
+
+
+def moderation_result(verdict: Verdict, thresholds: Mapping[str, float],
+                      categories: Sequence[str] = ()) -> ModerationResult:
+    names = [*thresholds, *categories]
+    scores: dict[str, float] = {name: 0.0 for name in names}
+    flags: dict[str, bool] = {name: False for name in names}
     for name, value in verdict.scores.items():
         scores[name] = round(float(value), 6)
         threshold = thresholds.get(name)
@@ -52,5 +64,7 @@ def moderation_result(verdict: Verdict, thresholds: Mapping[str, float]) -> Mode
     )
 
 
-def moderation_results(verdicts: Sequence[Verdict], thresholds: Mapping[str, float]) -> list[ModerationResult]:
-    return [moderation_result(v, thresholds) for v in verdicts]
+def moderation_results(verdicts: Sequence[Verdict], settings: ModerationSettings) -> list[ModerationResult]:
+    thresholds = settings.thresholds if settings.classifier.enabled else {}
+    categories = known_categories(settings)
+    return [moderation_result(v, thresholds, categories) for v in verdicts]
