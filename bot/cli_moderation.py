@@ -75,8 +75,10 @@ def check(
         asyncio.run(main())
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    except BrokenPipeError:  # `parley check | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `parley check | head`: the reader left; stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(0) from None
 
 
