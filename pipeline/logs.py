@@ -162,6 +162,17 @@ class JsonFormatter(logging.Formatter):
 
 
 # -- set-up ----------------------------------------------------------------------------------
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at emit time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+
 REDACTOR = Redactor()
 NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "urllib3", "filelock")
 
@@ -209,7 +220,7 @@ def configure_logging(settings: Settings | None = None, fmt: str | None = None, 
     lvl = _level(level if level is not None else (settings.logging.level if settings is not None else "INFO"))
     if settings is not None:
         REDACTOR.add(*settings_secrets(settings))
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler: logging.StreamHandler[IO[str]] = logging.StreamHandler(stream) if stream is not None else _StderrHandler()
     handler.addFilter(RedactingFilter(REDACTOR))
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler._parley = True  # type: ignore[attr-defined]

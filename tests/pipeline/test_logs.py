@@ -151,3 +151,10 @@ def test_bad_level_and_format_are_config_errors() -> None:
         configure_logging(Settings(logging={"level": "LOUD"}), stream=io.StringIO())
     with pytest.raises(ConfigError, match="logging.format"):
         configure_logging(None, "xml", stream=io.StringIO())
+
+
+def test_default_handler_writes_to_the_current_stderr(capsys: pytest.CaptureFixture[str], settings: Settings) -> None:
+    configure_logging(settings)
+    logging.getLogger("parley.x").error("token %s", TOKEN)
+    err = capsys.readouterr().err
+    assert "ERROR parley.x token " + MASK in err and TOKEN not in err
