@@ -1,7 +1,8 @@
 """Metrics: messages through a real Pipeline and SQLite store, scraped over real HTTP; /healthz states.
 
-The Pipeline here gets small in-test parts (an echo backend, a keyword moderator, a plain context)
-so the counts are exact and the test does not depend on the model or word lists.
+Most tests give the real Pipeline small in-test parts (echo backend, keyword moderator, plain context),
+so every verdict and count is exact whatever the word lists hold; the last one goes through the
+composition root (build_core with the echo backend and the real moderation engine).
 """
 
 from __future__ import annotations
@@ -251,3 +252,33 @@ async def test_refresh_from_closed_store_keeps_gauges(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
     await metrics.refresh_from_store(store)  # never opened
     assert metrics.held._value.get() == 4
+
+
+async def test_composition_root_with_echo_backend_feeds_metrics(tmp_path: Path) -> None:
+    from bot.compose import build_core
+
+    settings = Settings(generation={"backend": "echo"}, storage={"path": str(tmp_path / "core.db")},
+                        metrics={"enabled": True, "port": 9108})
+    metrics = build_metrics(settings)
+    assert metrics is not None
+    core = build_core(settings, observer=metrics)
+    async with MetricsServer(metrics, "127.0.0.1", 0, health=health_check(core.store, lambda: metrics.ready),
+                             refresh=lambda: metrics.refresh_from_store(core.store)) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            before = await client.get("/healthz")  # model loading: store not open yet
+            async with core:
+                assert core.pipeline is not None
+                metrics.set_ready(True)
+                for i, text in enumerate(["hello there", "how are you today", "thanks"]):
+                    metrics.message_received("console")
+                    reply = await core.pipeline.handle(7, text, source="console")
+                    assert reply.action == "allow" and reply.text == text, reply
+                ready = await client.get("/healthz")
+                scrape = scrape_values((await client.get("/metrics")).text)
+    assert before.status_code == 503 and before.json()["status"] == "unavailable"
+    assert ready.status_code == 200
+    assert scrape[("parley_replies_total", (("action", "allow"),))] == 3
+    assert scrape[("parley_verdicts_total", (("action", "allow"), ("direction", "output")))] == 3
+    assert scrape[("parley_generated_tokens_total", ())] == 2 + 4 + 1
+    assert scrape[("parley_messages_received_total", (("source", "console"),))] == 3
+    assert scrape[("parley_held_replies", ())] == 0
