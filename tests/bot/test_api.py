@@ -295,3 +295,43 @@ def test_parley_serve_refuses_public_host_without_keys(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "api.api_keys" in done.stderr and "Traceback" not in done.stderr
     json.dumps(done.stderr)
+
+
+class FailingBackend:
+    """A backend whose generation breaks: the API answers 503 and audits, nothing else leaks."""
+
+    name = "failing"
+    tokenizer = None
+
+    async def start(self) -> None:
+        return None
+
+    async def generate(self, requests: Any) -> Any:
+        raise RuntimeError("GPU on fire: secret-internal-detail")
+        yield  # pragma: no cover
+
+    async def aclose(self) -> None:
+        return None
+
+
+def test_backend_failure_is_503_without_details(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    core = build_core(settings)
+    core.backend = FailingBackend()
+    with ApiServer(create_api(core, settings)) as srv:
+        for stream in (False, True):
+            response = httpx.post(srv.base_url + "/v1/chat/completions", headers=auth(),
+                                  json={"model": "x", "stream": stream, "messages": [{"role": "user", "content": "hi"}]})
+            assert response.status_code == 503
+            assert response.json()["error"]["code"] == "backend_error"
+            assert "secret-internal-detail" not in response.text
+
+
+def test_serve_rejects_bad_port_option() -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--backend", "echo", "--port", "0"])
+    assert result.exit_code == 2
+    assert "--host/--port" in result.output
