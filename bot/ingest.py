@@ -1,0 +1,202 @@
+"""Durable intake of updates: persisted to SQLite before Telegram learns they were received.
+
+Long polling: each getUpdates batch is written to the store (`save_update`, unique by
+update_id) row by row, and only then is the next getUpdates sent with offset = last + 1,
+which is what confirms the batch to Telegram. A crash before that point means Telegram
+sends the updates again; `save_update` reports them as duplicates and they are skipped
+(the stored copy is resumed instead). Webhook: the HTTP 200 is returned after the row is
+committed (bot/webhook.py). On start-up, updates still pending in the store are processed
+first. Guarantee: every update is processed at least once and stored exactly once.
+
+Processing: an update is parsed, ordered per chat by PerChatUpdateProcessor, handled by
+the PTB Application, marked done (`mark_update`), and its replies, which the handlers put
+in the outbox, are delivered afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ContextTypes, ExtBot
+
+from bot.outbox import Outbox, retry_after_seconds
+from bot.processor import MAX_IN_FLIGHT, PerChatUpdateProcessor, _close_unstarted
+from pipeline.logs import bind_request_id
+from pipeline.store import Store
+from pipeline.types import ConfigError, StoreError
+
+log = logging.getLogger("parley.bot.ingest")
+
+# Edited messages are ignored by design, so they are not requested.
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_LIMIT = 100
+
+
+class ParleyBot(ExtBot[None]):
+    """ExtBot that can fetch updates as raw JSON, so they are stored exactly as Telegram sent them
+    (and one malformed update cannot make the whole batch unreadable)."""
+
+    __slots__ = ()
+
+    async def get_raw_updates(
+        self, *, offset: int | None, timeout: int, limit: int = POLL_LIMIT, allowed_updates: list[str] | None = None,
+    ) -> list[Any]:
+        read_timeout = (self._request[0].read_timeout or 0) + timeout
+        data: dict[str, Any] = {"offset": offset, "timeout": timeout, "limit": limit, "allowed_updates": allowed_updates}
+        result = await self._post("getUpdates", data, read_timeout=read_timeout)
+        return result if isinstance(result, list) else []
+
+
+class UpdateIngest:
+    def __init__(
+        self, app: Application[Any, Any, Any, Any, Any, Any], store: Store, processor: PerChatUpdateProcessor,
+        outbox: Outbox, *, poll_timeout_s: int = 30, max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        self.app = app
+        self.store = store
+        self.processor = processor
+        self.outbox = outbox
+        self.poll_timeout_s = poll_timeout_s
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._errors: dict[int, str] = {}
+        self.offset: int | None = None
+        self.received = 0
+        self.duplicates = 0
+
+    @property
+    def bot(self) -> ParleyBot:
+        bot = self.app.bot
+        assert isinstance(bot, ParleyBot)
+        return bot
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    # -- intake ------------------------------------------------------------------------
+    async def accept(self, raw: Any) -> bool:
+        """Persist one raw update, then schedule it; False for duplicates and unusable input."""
+        update_id = raw.get("update_id") if isinstance(raw, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            log.warning("ignoring an update without a numeric update_id")
+            return False
+        if not await self.store.save_update(update_id, raw):
+            self.duplicates += 1
+            return False
+        self.received += 1
+        await self._dispatch(update_id, raw)
+        return True
+
+    async def resume(self) -> int:
+        """Process updates stored by an earlier run but not finished (crash, kill, shutdown)."""
+        pending = await self.store.pending_updates()
+        for update_id, raw in pending:
+            await self._dispatch(update_id, raw)
+        if pending:
+            log.info("resuming %d update(s) stored before the restart", len(pending))
+        return len(pending)
+
+    async def poll(self) -> None:
+        """Long polling until cancelled; the offset only advances past committed rows."""
+        failures = 0
+        while True:
+            try:
+                batch = await self.bot.get_raw_updates(
+                    offset=self.offset, timeout=self.poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
+            except InvalidToken as err:
+                raise ConfigError(f"config error: telegram.token was rejected by the Bot API ({err.message}); "
+                                  "check PARLEY_TELEGRAM__TOKEN") from None
+            except RetryAfter as err:
+                await asyncio.sleep(retry_after_seconds(err))
+                continue
+            except TimedOut:
+                continue
+            except (Conflict, Forbidden, NetworkError, TelegramError) as err:
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.8, 1.2)
+                if isinstance(err, Conflict):
+                    log.warning("getUpdates conflict (is another bot running with this token?): %s", err.message)
+                else:
+                    log.warning("getUpdates failed (%s); retrying in %.1fs", err, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            try:
+                for raw in batch:
+                    await self.accept(raw)
+                    update_id = raw.get("update_id") if isinstance(raw, dict) else None
+                    if isinstance(update_id, int) and (self.offset is None or update_id >= self.offset):
+                        self.offset = update_id + 1
+            except StoreError as err:
+                # not confirmed to Telegram: it sends the batch again, saved rows come back as duplicates
+                log.error("could not store incoming updates (%s); polling again in 2s", err)
+                await asyncio.sleep(2.0)
+
+    # -- processing --------------------------------------------------------------------
+    async def _dispatch(self, update_id: int, raw: dict[str, Any]) -> None:
+        await self._slots.acquire()
+        try:
+            update = Update.de_json(raw, self.bot)
+        except Exception as err:  # malformed update: stored, marked, never retried
+            self._slots.release()
+            log.warning("update %s cannot be parsed: %s", update_id, err)
+            await self.store.mark_update(update_id, "error", f"unparsable: {type(err).__name__}: {err}"[:500])
+            return
+        coroutine = self._process(update_id, update)
+        task = asyncio.create_task(self._run(update, coroutine), name=f"update:{update_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("update task failed", exc_info=task.exception())
+
+    async def _run(self, update: Update, coroutine: Awaitable[None]) -> None:
+        try:
+            await self.processor.process_update(update, coroutine)
+        finally:
+            _close_unstarted(coroutine)
+
+    async def _process(self, update_id: int, update: Update) -> None:
+        with bind_request_id(f"upd{update_id}"):
+            batches: list[Any] = []
+            try:
+                with self.outbox.collecting() as batches:
+                    await self.app.process_update(update)
+                error = self._errors.pop(update_id, None)
+                await self.store.mark_update(update_id, "error" if error else "done", error)
+            except asyncio.CancelledError:
+                self.outbox.release(batches)  # stays pending in the store; resumed after restart
+                raise
+            except Exception:
+                log.exception("update %s could not be finished", update_id)
+            await self.outbox.deliver(batches)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB error handler: log, and remember the error for the update's stored state."""
+        error = context.error
+        if isinstance(update, Update):
+            self._errors[update.update_id] = f"{type(error).__name__}: {error}"[:500]
+            log.error("error while handling update %s", update.update_id, exc_info=error)
+        else:
+            log.error("error outside an update", exc_info=error)
+
+    async def drain(self, timeout: float) -> None:
+        """Let in-flight updates finish; cancel the rest (they stay pending and are resumed)."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        if pending:
+            log.warning("cancelling %d unfinished update(s); they will be resumed on the next start", len(pending))
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=10)

@@ -1,0 +1,274 @@
+"""All moderator logic in one place: held replies in the moderator chat, buttons, /queue, decisions.
+
+One path announces and delivers: `sync()` (serialized) posts pending items that the moderator
+chat has not seen yet (held by the bot, the HTTP API, or before a restart) and delivers every
+decided-but-undelivered item, whether it was decided with a button or with `parley review`.
+Buttons carry only `mod:a:<id>` / `mod:r:<id>`; decisions go through Pipeline.decide, which is
+atomic, so a second press (or a console decision racing a button) changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.outbox import Outbox, retry_after_seconds
+from pipeline.settings import Settings
+from pipeline.store import HeldReply, Store
+
+if TYPE_CHECKING:
+    from pipeline.pipeline import Pipeline
+
+log = logging.getLogger("parley.bot.review")
+T = TypeVar("T")
+
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
+_CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
+PREVIEW_UNITS = 1500  # per quoted text; the whole announcement stays far below 4096
+QUEUE_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCallback:
+    held_id: int
+    approve: bool
+
+
+def encode_callback(held_id: int, *, approve: bool) -> str:
+    data = f"mod:{'a' if approve else 'r'}:{held_id}"
+    if held_id < 1 or len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"held id {held_id} cannot be encoded as callback data")
+    return data
+
+
+def parse_callback(data: object) -> ReviewCallback | None:
+    """Strict parse of button data; None for anything that is not exactly ours."""
+    if not isinstance(data, str) or len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:
+        return None
+    m = _CALLBACK.fullmatch(data)
+    if m is None:
+        return None
+    return ReviewCallback(int(m.group(2)), m.group(1) == "a")
+
+
+def actor_name(user: User) -> str:
+    return f"@{user.username} ({user.id})" if user.username else f"{user.full_name} ({user.id})"
+
+
+def _when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts or time.time(), tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _clip(text: str, units: int = PREVIEW_UNITS) -> str:
+    out, used = [], 0
+    for ch in text:
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            return "".join(out) + f"… (+{len(text) - len(out)} chars; see `parley review show`)"
+        out.append(ch)
+    return text
+
+
+def format_held(held: HeldReply) -> str:
+    """The moderator-chat text of a held item (plain text: nothing in it is interpreted)."""
+    verdict = held.verdict or {}
+    reasons = ", ".join(str(r) for r in verdict.get("reasons") or []) or "-"
+    scores = ", ".join(f"{k} {float(v):.2f}" for k, v in sorted((verdict.get("scores") or {}).items())) or "-"
+    matches = ", ".join(f"{m.get('term')} [{m.get('category')}/{m.get('severity')}]"
+                        for m in verdict.get("matches") or [] if isinstance(m, dict)) or "-"
+    return (
+        f"Held reply #{held.id} (chat {held.chat_id}, {held.source})\n"
+        f"Reasons: {reasons}\nScores: {scores}\nMatches: {matches}\n\n"
+        f"User wrote:\n{_clip(held.user_text)}\n\nDraft reply:\n{_clip(held.reply_text)}"
+    )
+
+
+def format_decision(held: HeldReply) -> str:
+    mark = "✅ Approved" if held.state == "approved" else "❌ Rejected"
+    return f"{format_held(held)}\n\n{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
+
+
+def keyboard(held_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton("Approve", callback_data=encode_callback(held_id, approve=True)),
+        InlineKeyboardButton("Reject", callback_data=encode_callback(held_id, approve=False)),
+    ]])
+
+
+class ReviewDesk:
+    def __init__(self, *, store: Store, pipeline: "Pipeline", outbox: Outbox, settings: Settings) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.outbox = outbox
+        self.settings = settings
+        self.bot = outbox.bot
+        self._wake = asyncio.Event()
+        self._sync_lock = asyncio.Lock()
+        self._edited: set[int] = set()
+
+    @property
+    def moderator_chat_id(self) -> int | None:
+        return self.settings.telegram.moderator_chat_id
+
+    def is_moderator(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.telegram.moderator_ids
+
+    # -- background sync ---------------------------------------------------------------
+    def kick(self) -> None:
+        """Ask the sync loop to run now (after a hold or a decision)."""
+        self._wake.set()
+
+    async def run(self, interval_s: float) -> None:
+        """Sync on every kick and at least every `interval_s` (e.g. `parley review` decisions)."""
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), interval_s)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                await self.sync()
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception:
+                log.exception("review sync failed; retrying in %.0fs", interval_s)
+
+    async def sync(self) -> None:
+        async with self._sync_lock:
+            if self.moderator_chat_id is not None:
+                for held in await self.store.unannounced_held():
+                    if not await self._announce(held):
+                        break  # Telegram unreachable: the next sync tries again
+            for held in await self.store.undelivered_decided():
+                if held.source == "telegram":
+                    await self._deliver(held)
+
+    async def _announce(self, held: HeldReply) -> bool:
+        chat_id = self.moderator_chat_id
+        assert chat_id is not None
+        try:
+            msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=keyboard(held.id)))
+        except TelegramError as err:
+            log.warning("could not post held reply #%s to the moderator chat: %s", held.id, err)
+            return False
+        await self.store.set_held_moderator_message(held.id, chat_id, msg.message_id)
+        return True
+
+    async def _deliver(self, held: HeldReply) -> None:
+        """Send the decision to the user (durably, via the outbox) and update the moderator message."""
+        text = held.reply_text if held.state == "approved" else self.settings.moderation.texts.rejected
+        await self.outbox.send(held.chat_id, text, reply_to=held.user_message_id, kind=held.state,
+                               ref_id=held.id, background=True)
+        await self.store.mark_held_delivered(held.id)
+        if held.id not in self._edited:
+            await self._edit_decided(held)
+
+    async def _edit_decided(self, held: HeldReply) -> None:
+        self._edited.add(held.id)
+        if held.moderator_chat_id is None or held.moderator_message_id is None:
+            return
+        chat_id, message_id = held.moderator_chat_id, held.moderator_message_id
+        try:
+            await _with_retries(lambda: self.bot.edit_message_text(format_decision(held), chat_id=chat_id,
+                                                                   message_id=message_id))
+        except TelegramError as err:  # cosmetic: the decision itself is stored
+            log.warning("could not update the moderator message of #%s: %s", held.id, err)
+
+    # -- Telegram handlers -------------------------------------------------------------
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        user = query.from_user
+        actor = actor_name(user)
+        parsed = parse_callback(query.data)
+        if parsed is None:
+            await self.store.audit("review_invalid", actor=actor, detail={"data": str(query.data)[:100]})
+            await _answer(query.answer("This button is not valid.", show_alert=True))
+            return
+        if not self.is_moderator(user.id):
+            await self.store.audit("review_denied", actor=actor, ref_id=parsed.held_id,
+                                   detail={"approve": parsed.approve})
+            await _answer(query.answer("Only moderators can decide held replies.", show_alert=True))
+            return
+        held = await self.store.get_held(parsed.held_id)
+        message = query.message
+        mismatch = (held is not None and held.moderator_message_id is not None and message is not None
+                    and (message.chat.id, message.message_id) != (held.moderator_chat_id, held.moderator_message_id))
+        if held is None or mismatch:
+            await self.store.audit("review_invalid", actor=actor, ref_id=parsed.held_id,
+                                   detail={"data": query.data, "reason": "unknown item" if held is None else "wrong message"})
+            await _answer(query.answer("This button does not match a held reply.", show_alert=True))
+            return
+        decided = await self.pipeline.decide(parsed.held_id, approve=parsed.approve, decided_by=actor)
+        if decided is None:
+            current = await self.store.get_held(parsed.held_id) or held
+            await _answer(query.answer(f"Already {current.state} by {current.decided_by}.", show_alert=True))
+            if current.id not in self._edited:
+                await self._edit_decided(current)
+            return
+        await _answer(query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
+        await self._edit_decided(decided)
+        self.kick()
+
+    async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/queue: pending items, for moderators in the moderator chat or their private chat."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or chat is None:
+            return
+        if not self.is_moderator(user.id if user else None):
+            await self.store.audit("queue_denied", chat_id=chat.id, actor=actor_name(user) if user else None)
+            await self.outbox.send(chat.id, "Only moderators can see the review queue.", kind="notice")
+            return
+        if chat.id != self.moderator_chat_id and chat.type != "private":
+            return
+        items = await self.store.list_held("pending", limit=QUEUE_LIMIT + 1)
+        await self.outbox.send(chat.id, format_queue(items), kind="queue")
+
+
+def format_queue(items: list[HeldReply]) -> str:
+    if not items:
+        return "No held replies are waiting."
+    now = time.time()
+    lines = [f"Held replies waiting ({len(items) if len(items) <= QUEUE_LIMIT else f'{QUEUE_LIMIT}+'}):"]
+    for held in items[:QUEUE_LIMIT]:
+        reasons = ", ".join(str(r) for r in (held.verdict or {}).get("reasons") or []) or "-"
+        preview = " ".join(held.reply_text.split())[:80]
+        lines.append(f"#{held.id} · {int((now - held.created_at) // 60)} min · chat {held.chat_id} · {reasons} · {preview}")
+    return "\n".join(lines)
+
+
+async def _answer(call: Awaitable[Any]) -> None:
+    """Callback answers are best effort (a query older than ~15 min can no longer be answered)."""
+    try:
+        await call
+    except TelegramError as err:
+        log.info("could not answer a button press: %s", err)
+
+
+async def _with_retries(make: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+    """A direct Bot API call with quick retries for 429 and network errors; permanent errors raise."""
+    for attempt in range(attempts):
+        try:
+            return await make()
+        except RetryAfter as err:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(retry_after_seconds(err) + 0.1)
+        except (BadRequest, Forbidden, InvalidToken):
+            raise
+        except TelegramError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")

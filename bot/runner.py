@@ -1,0 +1,172 @@
+"""Lifecycle of `parley run`: start-up, long polling or webhook, graceful shutdown.
+
+Start-up order: connect (getMe, retried while Telegram is unreachable) → setMyCommands →
+deliver replies left in the outbox → resume stored, unfinished updates → announce/deliver
+held items → poll (or serve the webhook). Shutdown (SIGTERM/SIGINT): stop intake, let
+in-flight updates finish for up to SHUTDOWN_GRACE_S (unfinished ones stay pending in the
+store and are resumed next time), then close Telegram connections; the caller closes the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot.app import build_application, set_commands
+from bot.ingest import ALLOWED_UPDATES
+from bot.ratelimit import RateLimits
+from bot.services import services_of
+from bot.webhook import WebhookServer
+from pipeline.settings import Settings
+from pipeline.types import ConfigError
+
+log = logging.getLogger("parley.bot")
+
+SHUTDOWN_GRACE_S = 15.0
+
+
+class BotRunner:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.app = app
+        self.s = services_of(app)
+        self.webhook: WebhookServer | None = None
+        self._intake: asyncio.Task[None] | None = None
+        self._background: list[asyncio.Task[None]] = []
+        self._app_started = False
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.s.settings.telegram.webhook_url else "polling"
+
+    async def start(self, stop: asyncio.Event) -> bool:
+        """Bring the bot up; False if `stop` was set while waiting for Telegram."""
+        if not await self._connect(stop):
+            return False
+        await self.app.start()
+        self._app_started = True
+        try:
+            await set_commands(self.app, self.s.settings)
+        except TelegramError as err:
+            log.warning("could not register the command list: %s", err)
+        flushed = await self.s.outbox.flush(everything=True)
+        if flushed:
+            log.info("delivered %d reply(ies) left undelivered by the previous run", flushed)
+        await self.s.ingest.resume()
+        retry_s = self.s.settings.telegram.outbox_retry_s
+        self._background = [
+            asyncio.create_task(self.s.review.run(retry_s), name="review-sync"),
+            asyncio.create_task(self._retry_outbox(retry_s), name="outbox-retry"),
+        ]
+        self.s.review.kick()
+        await self._start_intake()
+        log.info("parley bot @%s running (%s)", self.s.bot.username, self.mode)
+        return True
+
+    async def _connect(self, stop: asyncio.Event) -> bool:
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                await self.app.initialize()
+                return True
+            except InvalidToken as err:
+                raise ConfigError(f"config error: telegram.token was rejected by the Bot API ({err.message}); "
+                                  "check PARLEY_TELEGRAM__TOKEN") from None
+            except NetworkError as err:
+                log.warning("cannot reach the Bot API at telegram.api_base_url (%s); retrying in %.0fs", err, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay * random.uniform(0.8, 1.2))
+            delay = min(delay * 2, 30.0)
+        return False
+
+    async def _start_intake(self) -> None:
+        t = self.s.settings.telegram
+        bot = self.s.bot
+        if t.webhook_url:
+            secret = t.webhook_secret.get_secret_value() if t.webhook_secret else None
+            self.webhook = WebhookServer(self.s.ingest, url=t.webhook_url, listen=t.webhook_listen,
+                                         port=t.webhook_port, secret=secret)
+            await self.webhook.start()
+            await bot.set_webhook(t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            self._intake = asyncio.create_task(self.s.ingest.poll(), name="polling")
+
+    async def _retry_outbox(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.s.outbox.flush()
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception:
+                log.exception("outbox retry failed")
+
+    async def wait(self, stop: asyncio.Event) -> None:
+        """Until `stop` is set; a fatal polling error (e.g. token revoked) is raised."""
+        waiter = asyncio.create_task(stop.wait())
+        watched: set[asyncio.Future[Any]] = {waiter}
+        if self._intake is not None:
+            watched.add(self._intake)
+        try:
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+        if self._intake is not None and self._intake.done() and not self._intake.cancelled():
+            self._intake.result()
+
+    async def stop(self) -> None:
+        if self._intake is not None:
+            self._intake.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._intake
+        if self.webhook is not None:
+            await self.webhook.stop()  # the webhook stays registered: Telegram queues updates meanwhile
+        await self.s.ingest.drain(SHUTDOWN_GRACE_S)
+        for task in self._background:
+            task.cancel()
+        for task in self._background:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.s.outbox.drain(5.0)
+        if self._app_started:
+            await self.app.stop()
+            self._app_started = False
+        await self.app.shutdown()  # a no-op when initialize() never succeeded
+        log.info("parley bot stopped")
+
+
+async def run_bot(
+    settings: Settings, *, stop: asyncio.Event | None = None, install_signals: bool = True,
+    on_started: Callable[[BotRunner], None] | None = None, rate_limits: RateLimits | None = None,
+) -> None:
+    """`parley run`: the whole bot until SIGTERM/SIGINT (or `stop`); the store is held exclusively."""
+    from bot.compose import build_core
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    if install_signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+    try:
+        async with build_core(settings, exclusive=True) as core:
+            runner = BotRunner(build_application(settings, core, rate_limits=rate_limits))
+            try:
+                if await runner.start(stop):
+                    if on_started is not None:
+                        on_started(runner)
+                    await runner.wait(stop)
+            finally:
+                await runner.stop()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,74 @@
+"""Helpers for bot tests: settings that point at the fake Bot API, and the bot running in-process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fake_telegram import FakeTelegram
+
+from bot.ratelimit import RateLimits
+from bot.runner import BotRunner, run_bot
+from pipeline.settings import Settings
+
+MODERATOR_ID = 42
+MODERATOR_CHAT = -100500
+HOLD_TERM = "holdme"
+
+SettingsFactory = Callable[..., Settings]
+
+
+def settings_dict(fake: FakeTelegram, db: Path, **telegram: Any) -> dict[str, Any]:
+    """Plain settings data (also written as TOML for the subprocess test)."""
+    tg: dict[str, Any] = {
+        "token": fake.token,
+        "api_base_url": fake.base_url,
+        "moderator_chat_id": MODERATOR_CHAT,
+        "moderator_ids": [MODERATOR_ID],
+        "poll_timeout_s": 1,
+        "outbox_retry_s": 1.0,
+        "send_retries": 3,
+        "quota_messages": 0,
+    }
+    tg.update(telegram)
+    return {
+        "telegram": tg,
+        "storage": {"path": str(db)},
+        "generation": {"backend": "echo"},
+        "moderation": {
+            "use_default_list": False,
+            "hot_reload": False,
+            "terms": [{"term": HOLD_TERM, "category": "test"}],
+            "flagged_action": "hold",
+        },
+    }
+
+
+@asynccontextmanager
+async def bot_running(settings: Settings, *, rate_limits: RateLimits | None = None) -> AsyncIterator[BotRunner]:
+    """`parley run`'s code path (run_bot) as a task of this event loop; stopped like SIGTERM would."""
+    stop = asyncio.Event()
+    started: asyncio.Future[BotRunner] = asyncio.get_running_loop().create_future()
+
+    def on_started(runner: BotRunner) -> None:
+        if not started.done():
+            started.set_result(runner)
+
+    task = asyncio.create_task(run_bot(settings, stop=stop, install_signals=False, on_started=on_started,
+                                       rate_limits=rate_limits))
+    done, _ = await asyncio.wait({task, started}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # raises the start-up error
+        raise AssertionError("the bot stopped during start-up")
+    if not done:
+        stop.set()
+        task.cancel()
+        raise AssertionError("the bot did not start within 60s")
+    try:
+        yield started.result()
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 60)
