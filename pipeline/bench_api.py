@@ -133,9 +133,10 @@ async def run_api_bench(
 
             ckpt, cfg = await asyncio.to_thread(make_detoxify_checkpoint, work, shape=shape, seed=seed)
             model, config_dir = str(ckpt), str(cfg)
-        common = dict(key=key, model=model, config_dir=config_dir, device=device)
-        unbatched = bench_settings(base, db=work / "unbatched.db", batch_size=1, max_wait_ms=0.0, **common)
-        batched = bench_settings(base, db=work / "batched.db", batch_size=batch, max_wait_ms=wait_ms, **common)
+        unbatched = bench_settings(base, db=work / "unbatched.db", key=key, model=model, config_dir=config_dir,
+                                   device=device, batch_size=1, max_wait_ms=0.0)
+        batched = bench_settings(base, db=work / "batched.db", key=key, model=model, config_dir=config_dir,
+                                 device=device, batch_size=batch, max_wait_ms=wait_ms)
         sequential = await _round(unbatched, key, texts, warmup, clients)
         fast = await _round(batched, key, texts, warmup, clients)
     return {

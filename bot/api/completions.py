@@ -115,23 +115,26 @@ class ChatService:
         (verdict,) = await core.moderator.moderate([result.text], source="output")
         timings.moderate_s += time.perf_counter() - t
         vd = verdict.to_dict()
-        usage = {"prompt_tokens": result.prompt_tokens or built.tokens, "completion_tokens": result.tokens}
+        prompt_tokens, completion_tokens = result.prompt_tokens or built.tokens, result.tokens
         store, actor = core.store, caller.actor
         if verdict.action in (Action.ALLOW, Action.REDACT):
             if verdict.action is Action.REDACT or verdict.reasons:
                 await store.audit("verdict", chat_id=caller.chat_id, actor=actor, verdict=vd, detail={"source": "api"})
             finish = result.finish_reason if result.finish_reason in ("stop", "length") else "stop"
-            out = Outcome(verdict.text, finish, str(verdict.action), vd, **usage, timings=timings)
+            out = Outcome(verdict.text, finish, str(verdict.action), vd, prompt_tokens=prompt_tokens,
+                          completion_tokens=completion_tokens, timings=timings)
         elif verdict.action is Action.HOLD:
             held = await store.hold(chat_id=caller.chat_id, user_text=last_user, reply_text=result.text, verdict=vd,
                                     source="api")
             await store.audit("held", chat_id=caller.chat_id, actor=actor, ref_id=held.id, verdict=vd,
                               detail={"source": "api"})
-            out = Outcome(self.texts.held, "content_filter", "hold", vd, held.id, **usage, timings=timings)
+            out = Outcome(self.texts.held, "content_filter", "hold", vd, held.id, prompt_tokens=prompt_tokens,
+                          completion_tokens=completion_tokens, timings=timings)
         else:
             await store.audit("blocked", chat_id=caller.chat_id, actor=actor, verdict=vd,
                               detail={"source": "api", "draft": result.text})
-            out = Outcome(self.texts.blocked, "content_filter", "block", vd, **usage, timings=timings)
+            out = Outcome(self.texts.blocked, "content_filter", "block", vd, prompt_tokens=prompt_tokens,
+                          completion_tokens=completion_tokens, timings=timings)
         return self._finish(out, caller, t0, draft=result.text)
 
     async def _generate(self, request: GenerationRequest, caller: Caller) -> GenerationResult:

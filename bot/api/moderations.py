@@ -31,9 +31,9 @@ OPENAI_FROM_PARLEY: dict[str, tuple[str, ...]] = {
 def known_categories(settings: ModerationSettings) -> list[str]:
     """Categories every result lists (false / 0.0 when not hit): classifier ones, then inline terms' and regexes'."""
     names = list(settings.thresholds) if settings.classifier.enabled else []
-    for spec in [*settings.terms, *settings.regexes]:
-        if spec.category not in names:
-            names.append(spec.category)
+    for category in [t.category for t in settings.terms] + [r.category for r in settings.regexes]:
+        if category not in names:
+            names.append(category)
     return names
 
 

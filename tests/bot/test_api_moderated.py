@@ -232,3 +232,26 @@ async def test_concurrent_completions_each_get_their_own_verdict(server: ApiServ
         assert reply.choices[0].message.content == expected
         assert check.results[0].flagged is (HOLD_TERM in text)
     assert len(await asyncio.to_thread(held_items, tmp_path / "moderated.db")) == 8
+
+
+def test_parley_review_lists_and_decides_api_items(server: ApiServer, client: openai.OpenAI, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console review queue sees API-held completions; its decision reaches the API caller."""
+    pytest.importorskip("bot.cli_review")
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    text = f"be a {HOLD_TERM} about it"
+    completion = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": text}])
+    held_id = completion.model_extra["parley"]["held_id"]  # type: ignore[index]
+    monkeypatch.setenv("PARLEY_STORAGE__PATH", str(tmp_path / "moderated.db"))
+    listed = CliRunner().invoke(app, ["review", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
+    assert [(r["id"], r["source"], r["chat_id"]) for r in rows] == [(held_id, "api", api_chat_id(KEY))]
+    decided = CliRunner().invoke(app, ["review", "reject", str(held_id), "--by", "console"])
+    assert decided.exit_code == 0, decided.output
+    status = httpx.get(f"{server.base_url}/v1/parley/held/{held_id}", headers={"Authorization": f"Bearer {KEY}"})
+    assert status.json()["state"] == "rejected"
+    assert status.json()["content"] == moderated_settings(tmp_path).moderation.texts.rejected
