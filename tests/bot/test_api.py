@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -275,7 +274,10 @@ def test_parley_serve_command(tmp_path: Path) -> None:
                 if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            if proc.poll() is not None:
+                pytest.fail(f"parley serve exited: {proc.communicate()[0]}")
+            time.sleep(0.1)
         else:
             pytest.fail("parley serve did not come up")
         reply = httpx.post(f"http://127.0.0.1:{port}/v1/chat/completions", headers=auth(OTHER_KEY),
@@ -294,7 +296,6 @@ def test_parley_serve_refuses_public_host_without_keys(tmp_path: Path) -> None:
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "api.api_keys" in done.stderr and "Traceback" not in done.stderr
-    json.dumps(done.stderr)
 
 
 class FailingBackend:
