@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.services import Services
+from bot.splitting import sanitize
 from pipeline.types import Reply
 
 log = logging.getLogger("parley.bot.handlers")
@@ -106,11 +107,11 @@ def strip_mention(message: Message, username: str, bot_id: int) -> tuple[bool, s
     text = message.text or ""
     mentioned = False
     for entity, value in message.parse_entities([MessageEntity.TEXT_MENTION]).items():
-        if entity.user is not None and entity.user.id == bot_id:
+        if entity.user is not None and entity.user.id == bot_id and value:
             mentioned = True
-            text = text.replace(value, " ", 1)
-    pattern = re.compile(rf"(?<![\w@])@{re.escape(username)}(?!\w)", re.IGNORECASE)
-    text, count = pattern.subn(" ", text)
+            text = re.sub(r"\s*" + re.escape(value), "", text, count=1)
+    pattern = re.compile(rf"\s*(?<![\w@])@{re.escape(username)}(?!\w)", re.IGNORECASE)
+    text, count = pattern.subn("", text)
     mentioned = mentioned or count > 0
     return mentioned, text.strip(" \t\r\n,:;")
 
@@ -250,6 +251,7 @@ class ChatHandlers:
             text = self._group_text(message)
             if text is None:
                 return  # not addressed to the bot
+        text = sanitize(text)  # lone UTF-16 surrogates cannot be stored or sent
         if not await self._gate(update):
             return
         if not text.strip():

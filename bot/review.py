@@ -66,7 +66,7 @@ def actor_name(user: User) -> str:
 
 
 def _when(ts: float | None) -> str:
-    return datetime.fromtimestamp(ts or time.time(), tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _clip(text: str, units: int = PREVIEW_UNITS) -> str:

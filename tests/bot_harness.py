@@ -19,10 +19,17 @@ MODERATOR_CHAT = -100500
 HOLD_TERM = "holdme"
 
 SettingsFactory = Callable[..., Settings]
+# Tests that send many messages to one chat loosen only the ~1/s per-private-chat pace;
+# the overall and group limits stay as in production.
+FAST_PRIVATE = RateLimits(private_per_s=50.0)
 
 
-def settings_dict(fake: FakeTelegram, db: Path, **telegram: Any) -> dict[str, Any]:
-    """Plain settings data (also written as TOML for the subprocess test)."""
+def settings_dict(
+    fake: FakeTelegram, db: Path, *, generation: dict[str, Any] | None = None,
+    moderation: dict[str, Any] | None = None, **telegram: Any,
+) -> dict[str, Any]:
+    """Plain settings data (also written as TOML for the subprocess tests): echo backend,
+    an inline moderation term that holds, fast polling and retries, no quota."""
     tg: dict[str, Any] = {
         "token": fake.token,
         "api_base_url": fake.base_url,
@@ -37,12 +44,13 @@ def settings_dict(fake: FakeTelegram, db: Path, **telegram: Any) -> dict[str, An
     return {
         "telegram": tg,
         "storage": {"path": str(db)},
-        "generation": {"backend": "echo"},
+        "generation": {"backend": "echo", **(generation or {})},
         "moderation": {
             "use_default_list": False,
             "hot_reload": False,
             "terms": [{"term": HOLD_TERM, "category": "test"}],
             "flagged_action": "hold",
+            **(moderation or {}),
         },
     }
 
@@ -72,3 +80,18 @@ async def bot_running(settings: Settings, *, rate_limits: RateLimits | None = No
     finally:
         stop.set()
         await asyncio.wait_for(task, 60)
+
+
+async def wait_settled(runner: BotRunner, timeout: float = 20.0) -> None:
+    """Until every stored update is processed and the outbox is empty (bounded polling of the store)."""
+    store = runner.s.store
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        pending = await store.pending_updates(limit=1)
+        unsent = await store.count_outbox("pending")
+        if not pending and unsent == 0 and runner.s.ingest.in_flight == 0:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"not settled after {timeout}s: {len(pending)} update(s), {unsent} reply(ies) pending")
+        await asyncio.sleep(0.05)

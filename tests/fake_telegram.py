@@ -384,7 +384,8 @@ class FakeTelegram:
                 await result
         if isinstance(offset, int) and offset > 0:
             self.confirmed_offset = max(self.confirmed_offset, offset)
-            self.updates = [u for u in self.updates if not isinstance(u.get("update_id"), int) or u["update_id"] >= offset]
+            # malformed updates without an integer id are dropped once anything is confirmed
+            self.updates = [u for u in self.updates if isinstance(u.get("update_id"), int) and u["update_id"] >= offset]
         elif isinstance(offset, int) and offset < 0:
             self.updates = self.updates[offset:]
         if self._poll_waiter is not None and not self._poll_waiter.done():

@@ -29,7 +29,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 def make_settings(fake: FakeTelegram, tmp_path: Path) -> SettingsFactory:
-    def make(**telegram: Any) -> Settings:
-        return Settings(**settings_dict(fake, tmp_path / "parley.db", **telegram))
+    def make(**overrides: Any) -> Settings:
+        return Settings(**settings_dict(fake, tmp_path / "parley.db", **overrides))
 
     return make
