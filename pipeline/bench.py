@@ -92,7 +92,7 @@ def random_model(arch: str, device: torch.device, dtype: torch.dtype, seed: int 
     torch.manual_seed(seed)
     config = Qwen2Config(**ARCHS[arch])
     with torch.device(device):
-        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype)  # type: ignore[no-untyped-call]
     return model.eval()
 
 
@@ -124,7 +124,9 @@ async def run_generate_bench(options: BenchOptions, settings: GenerationSettings
     from pipeline.backends.transformers_backend import TransformersBackend
 
     s = settings or GenerationSettings()
-    updates: dict[str, Any] = {"max_batch_size": max(s.max_batch_size, options.chats)}
+    # The engine (and the static cache of --compile) is sized for this run's shape.
+    updates: dict[str, Any] = {"max_batch_size": max(s.max_batch_size, options.chats), "max_new_tokens": options.new_tokens,
+                               "context_tokens": max(16, options.prompt_tokens)}
     for key in ("device", "dtype", "compile"):
         if getattr(options, key) is not None:
             updates[key] = getattr(options, key)

@@ -103,7 +103,7 @@ class ContextBuilder:
         if counter is not None:
             self._count = counter
         elif tokenizer is not None:
-            self._count = lambda msgs: len(encode_messages(tokenizer, msgs))
+            self._count = lambda msgs: len(encode_messages(tokenizer, msgs))  # exact: the generation template
         else:
             self._count = estimate_tokens
 
@@ -118,7 +118,9 @@ class ContextBuilder:
         if not history:
             return self._finish(head, 0, False)
         # The largest k (number of newest turns) whose prompt fits; counts grow with k, so bisect.
-        fits = lambda k: self.count(head + self._tail(history, k)) <= self.budget_tokens  # noqa: E731
+        def fits(k: int) -> bool:
+            return self.count(head + self._tail(history, k)) <= self.budget_tokens
+
         lo, hi = 1, min(len(history), self.budget_tokens)  # every turn costs at least one token
         if not fits(1):
             return self._truncated(head, history)
@@ -173,13 +175,15 @@ class ContextBuilder:
         return f"{head}{self.marker}{tail}".strip()
 
     def _decode(self, pieces: Any) -> str:
-        if isinstance(pieces, str):
-            return pieces
+        if isinstance(pieces, str) or self.tokenizer is None:
+            return str(pieces)
         return str(self.tokenizer.decode(pieces, skip_special_tokens=False, clean_up_tokenization_spaces=False))
 
     def _shrink(self, make: Callable[[str], Messages], pieces: Any) -> str | None:
         """The longest middle-truncation of `pieces` whose prompt fits the budget (bisection on kept units)."""
-        fits = lambda keep: self.count(make(self._join(pieces, keep))) <= self.budget_tokens  # noqa: E731
+        def fits(keep: int) -> bool:
+            return self.count(make(self._join(pieces, keep))) <= self.budget_tokens
+
         if not fits(0):
             return None
         lo, hi = 0, len(pieces) - 1

@@ -30,7 +30,8 @@ def model_forward(model: Any) -> Forward:
             input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
             use_cache=True, logits_to_keep=1,
         )
-        return out.logits[:, -1, :].float()
+        logits: torch.Tensor = out.logits[:, -1, :].float()
+        return logits
 
     return forward
 

@@ -84,8 +84,10 @@ def _quantization_config(quantization: str, dtype: torch.dtype, device: torch.de
     from transformers import BitsAndBytesConfig
 
     if quantization == "8bit":
-        return BitsAndBytesConfig(load_in_8bit=True)
-    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype=dtype, bnb_4bit_quant_type="nf4")
+        return BitsAndBytesConfig(load_in_8bit=True)  # type: ignore[no-untyped-call]
+    return BitsAndBytesConfig(  # type: ignore[no-untyped-call]
+        load_in_4bit=True, bnb_4bit_compute_dtype=dtype, bnb_4bit_quant_type="nf4"
+    )
 
 
 def load_causal_lm(
@@ -135,8 +137,8 @@ def load_causal_lm(
             raise ConfigError(f"generation.model: cannot load '{name}' ({first}); {SUGGEST}") from None
         raise _hub_error(name, err) from None
     if quant is None:
-        model = model.to(dev)
-    model.eval()
+        model = model.to(dev)  # type: ignore[arg-type]
+    model.eval()  # type: ignore[no-untyped-call]
     _check_tokenizer(name, model, tokenizer)
     if tokenizer.pad_token_id is None and tokenizer.eos_token_id is not None:
         tokenizer.pad_token = tokenizer.eos_token

@@ -17,7 +17,7 @@ from pipeline.types import SamplingParams
 def apply_repetition_penalty(
     logits: torch.Tensor, seen_ids: torch.Tensor, seen_mask: torch.Tensor, penalties: Sequence[float]
 ) -> torch.Tensor:
-    """HF-style penalty on every token already in the row (prompt included); padding is ignored."""
+    """HF-style penalty on every token already in the row (prompt included); padding is ignored. In place."""
     if all(p == 1.0 for p in penalties):
         return logits
     pen = torch.tensor(penalties, dtype=logits.dtype, device=logits.device).unsqueeze(1)
@@ -26,7 +26,7 @@ def apply_repetition_penalty(
     ids = torch.where(seen_mask.bool(), seen_ids, fill)
     picked = logits.gather(1, ids)
     picked = torch.where(picked < 0, picked * pen, picked / pen)
-    return logits.scatter(1, ids, picked)
+    return logits.scatter_(1, ids, picked)
 
 
 def _sample_group(
@@ -54,9 +54,12 @@ def choose_next(
     seen_mask: torch.Tensor,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """One token id per row of `logits` (batch, vocab)."""
+    """One token id per row of `logits` (batch, vocab); `logits` may be modified in place."""
     logits = apply_repetition_penalty(logits, seen_ids, seen_mask, [p.repetition_penalty for p in params])
-    out = logits.argmax(-1)
+    if any(p.greedy for p in params):
+        out = logits.argmax(-1)
+    else:
+        out = torch.empty(logits.shape[0], dtype=torch.long, device=logits.device)
     groups: dict[tuple[float, int, float], list[int]] = {}
     for row, p in enumerate(params):
         if not p.greedy:

@@ -28,11 +28,27 @@ def _round_up(n: int, k: int) -> int:
 class StaticBatchEngine(BatchEngine):
     """Same submit()/aclose() contract as BatchEngine; the model is a transformers causal LM."""
 
-    def __init__(self, model: Any, *, compile: bool = False, length_bucket: int = 64, **kwargs: Any) -> None:
-        super().__init__(lambda *a: None, **kwargs)  # type: ignore[arg-type,return-value]
+    def __init__(
+        self, model: Any, *, compile: bool = False, length_bucket: int = 64, max_cache_len: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(lambda *a: None, **kwargs)  # type: ignore[arg-type]
         self.model = model
         self.compile = compile
         self.length_bucket = length_bucket
+        # One preallocated StaticCache per row count, all of the same length: the compiled decode step then
+        # sees the same shapes whatever the prompt length, so it compiles once per row bucket.
+        self.max_cache_len = max_cache_len
+        self._caches: dict[int, Any] = {}
+
+    def _cache_for(self, rows: int) -> Any:
+        cache = self._caches.get(rows)
+        if cache is None:
+            from transformers import StaticCache
+
+            cache = self._caches[rows] = StaticCache(config=self.model.config, max_cache_len=self.max_cache_len)
+        cache.reset()
+        return cache
 
     def _run(self) -> None:
         while True:
@@ -103,8 +119,10 @@ class StaticBatchEngine(BatchEngine):
         kwargs: dict[str, Any] = {
             "max_new_tokens": new, "do_sample": not p.greedy, "repetition_penalty": p.repetition_penalty,
             "pad_token_id": self.pad_id, "eos_token_id": sorted(self.eos_ids) or None,
-            "cache_implementation": "static", "disable_compile": not self.compile,
+            "disable_compile": not self.compile,
         }
+        if self.max_cache_len is None or width + new > self.max_cache_len:
+            kwargs["cache_implementation"] = "static"
         if not p.greedy:
             kwargs.update(temperature=p.temperature, top_p=p.top_p, top_k=p.top_k)
         else:
@@ -113,7 +131,9 @@ class StaticBatchEngine(BatchEngine):
             kwargs["min_new_tokens"] = new
         self.stats["prefills"] += 1
         self.stats["max_batch"] = max(self.stats["max_batch"], len(jobs))
-        with torch.inference_mode():
+        with torch.inference_mode():  # the cache tensors are inference tensors: reset them in here too
+            if "cache_implementation" not in kwargs:
+                kwargs["past_key_values"] = self._cache_for(rows)
             out = self.model.generate(input_ids=ids.to(self.device), attention_mask=mask.to(self.device), **kwargs)
         self.stats["steps"] += out.shape[1] - width
         self.stats["rows_stepped"] += (out.shape[1] - width) * len(jobs)

@@ -86,7 +86,11 @@ class TransformersBackend:
             kind = "static" if s.compile or not self._splicable_cache() else "continuous"
         log.info("generation engine: %s (max batch %d)", kind, s.max_batch_size)
         if kind == "static":
-            return StaticBatchEngine(self.model, compile=s.compile and self.device.type == "cuda", **common)
+            compiled = s.compile and self.device.type == "cuda"
+            cache_len = s.context_tokens + s.max_new_tokens + 64
+            if common["max_positions"] is not None:
+                cache_len = min(cache_len, common["max_positions"])
+            return StaticBatchEngine(self.model, compile=compiled, max_cache_len=cache_len, **common)
         return BatchEngine(decode.model_forward(self.model), **common)
 
     def _splicable_cache(self) -> bool:

@@ -23,11 +23,16 @@ GREEDY = SamplingParams(max_new_tokens=12, temperature=0.0, repetition_penalty=1
 
 @pytest.fixture(scope="module")
 def small_gpt2(tiny_gpt2: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2 layers x 64 wide, random weights (fixed seed): no logit ties, unlike the 2-wide tiny model."""
+    """2 layers x 64 wide, random weights (fixed seed): no logit ties, unlike the 2-wide tiny model.
+
+    A wide initialisation makes the next token depend on the whole context (with the default 0.02 the
+    random model repeats one token), so any position or mask mistake shows in the outputs.
+    """
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
     torch.manual_seed(1234)
-    model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_embd=64, n_head=4, n_positions=256, vocab_size=50257))
+    model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_embd=64, n_head=4, n_positions=256, vocab_size=50257,
+                                       initializer_range=0.3))
     path = tmp_path_factory.mktemp("small-gpt2")
     model.save_pretrained(path)
     AutoTokenizer.from_pretrained(str(tiny_gpt2)).save_pretrained(path)
@@ -111,6 +116,7 @@ async def test_batched_equals_alone_token_for_token(engine: BatchEngine) -> None
     batched = await asyncio.gather(*(engine.submit(p, sp, ignore_eos=True) for p, sp in zip(ps, params)))
     assert engine.stats["max_batch"] >= 8
     single = await alone(engine, ps, params)
+    assert sum(len(set(b.token_ids)) > 3 for b in batched) >= 6  # not a degenerate repeat of one token
     for b, a, sp in zip(batched, single, params):
         assert b.error is None and len(b.token_ids) == sp.max_new_tokens
         assert b.token_ids == a.token_ids
@@ -119,13 +125,15 @@ async def test_batched_equals_alone_token_for_token(engine: BatchEngine) -> None
 
 async def test_rows_joining_a_running_batch_match_alone(engine: BatchEngine) -> None:
     ps = prompts(12, seed=9)
-    params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0) for i in range(12)]
+    params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0, repetition_penalty=1.5)
+              for i in range(12)]
     first = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[:6], params[:6])]
     await asyncio.sleep(0.15)  # the first six are decoding; the next ones join between steps
     late = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[6:], params[6:])]
     batched = await asyncio.gather(*first, *late)
     single = await alone(engine, ps, params)
     assert [b.token_ids for b in batched] == [a.token_ids for a in single]
+    assert all(len(set(b.token_ids)) >= 5 for b in batched)  # varied output: positions really matter
 
 
 async def test_cuda_oom_shrinks_the_batch_instead_of_failing(small_model: tuple[Any, Any]) -> None:
