@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import signal
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from pipeline.types import ConfigError
 log = logging.getLogger("parley.bot")
 
 SHUTDOWN_GRACE_S = 15.0
+_SECRET_OK = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class BotRunner:
@@ -91,6 +93,12 @@ class BotRunner:
         bot = self.s.bot
         if t.webhook_url:
             secret = t.webhook_secret.get_secret_value() if t.webhook_secret else None
+            if secret is not None and not _SECRET_OK.fullmatch(secret):
+                raise ConfigError("config error: telegram.webhook_secret must be 1-256 characters of A-Z, a-z, "
+                                  "0-9, _ and -; fix PARLEY_TELEGRAM__WEBHOOK_SECRET")
+            if secret is None:
+                log.warning("webhook mode without telegram.webhook_secret: anyone who can reach "
+                            "the webhook port can inject updates")
             self.webhook = WebhookServer(self.s.ingest, url=t.webhook_url, listen=t.webhook_listen,
                                          port=t.webhook_port, secret=secret)
             await self.webhook.start()
