@@ -245,13 +245,10 @@ class ChatHandlers:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.text is None:
             return
-        if chat.type == "private":
-            text: str | None = message.text
-        else:
-            text = self._group_text(message)
-            if text is None:
-                return  # not addressed to the bot
-        text = sanitize(text)  # lone UTF-16 surrogates cannot be stored or sent
+        addressed = message.text if chat.type == "private" else self._group_text(message)
+        if addressed is None:
+            return  # a group message not addressed to the bot
+        text = sanitize(addressed)  # lone UTF-16 surrogates cannot be stored or sent
         if not await self._gate(update):
             return
         if not text.strip():

@@ -38,7 +38,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_LIMIT = 100
 
 
-class ParleyBot(ExtBot[None]):
+class ParleyBot(ExtBot[int]):
     """ExtBot that can fetch updates as raw JSON, so they are stored exactly as Telegram sent them
     (and one malformed update cannot make the whole batch unreadable)."""
 

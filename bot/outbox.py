@@ -217,7 +217,7 @@ class Outbox:
         return msg.message_id
 
     def _backoff(self, attempt: int) -> float:
-        delay = min(self.backoff_max_s, self.backoff_s * (2**attempt))
+        delay: float = min(self.backoff_max_s, self.backoff_s * 2.0**attempt)
         return delay * random.uniform(0.75, 1.25)
 
     def _remember(self, item_id: int) -> None:

@@ -41,10 +41,9 @@ class ParleyRateLimiter(AIORateLimiter):
             for key, limiter in list(self._private.items()):
                 if key != chat_id and limiter.has_capacity(limiter.max_rate):
                     del self._private[key]
-        limiter = self._private.get(chat_id)
-        if limiter is None:
-            limiter = self._private[chat_id] = AsyncLimiter(max_rate=1, time_period=1 / self.limits.private_per_s)
-        return limiter
+        if chat_id not in self._private:
+            self._private[chat_id] = AsyncLimiter(max_rate=1, time_period=1 / self.limits.private_per_s)
+        return self._private[chat_id]
 
     async def process_request(
         self,

@@ -70,7 +70,8 @@ def _when(ts: float | None) -> str:
 
 
 def _clip(text: str, units: int = PREVIEW_UNITS) -> str:
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for ch in text:
         used += 2 if ord(ch) > 0xFFFF else 1
         if used > units:

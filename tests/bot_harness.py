@@ -67,7 +67,8 @@ async def bot_running(settings: Settings, *, rate_limits: RateLimits | None = No
 
     task = asyncio.create_task(run_bot(settings, stop=stop, install_signals=False, on_started=on_started,
                                        rate_limits=rate_limits))
-    done, _ = await asyncio.wait({task, started}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+    watched: set[asyncio.Future[Any]] = {task, started}
+    done, _ = await asyncio.wait(watched, timeout=60, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         task.result()  # raises the start-up error
         raise AssertionError("the bot stopped during start-up")

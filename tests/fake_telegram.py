@@ -111,7 +111,7 @@ class LimitChecker:
 class FakeTelegram:
     def __init__(self, *, token: str = DEFAULT_TOKEN, bot_id: int = 7_000_001, username: str = "parley_test_bot") -> None:
         self.token = token
-        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Parley", "username": username,
+        self.bot_user: dict[str, Any] = {"id": bot_id, "is_bot": True, "first_name": "Parley", "username": username,
                          "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": False}
         self.port = 0
@@ -147,9 +147,7 @@ class FakeTelegram:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = int(self._runner.addresses[0][1])
         return self
 
     async def stop(self) -> None:
