@@ -1,0 +1,1 @@
+"""Shipped word list (default_terms.csv) and the scripts that build and check it."""

@@ -1,0 +1,182 @@
+"""Curated decisions applied by build_default_list.py on top of the public lists.
+
+Principles: a term ships only if, as a whole word (plus inflections), it is rarely innocent in
+chat. Ordinary words with a rude second sense (cock, tit, dick, pussy) stay with exceptions for
+their innocent phrases; words whose innocent sense dominates (finger, escort, scat, bloody, sack,
+nuggets) or that are clinical/neutral (penis, sexual, intercourse, nude) are dropped.
+Markers: "*word*" anywhere in a word, "word*" starts a word, "*word" ends one, "=word" exact.
+"""
+
+from __future__ import annotations
+
+L, M, H = "low", "medium", "high"
+
+# Wildcard roots: any source term containing the root is folded into it (the root covers it).
+ROOTS: dict[str, tuple[str, str]] = {
+    "*fuck*": ("profanity", M), "fck*": ("profanity", M),
+    "*fcking": ("profanity", M), "*fcker": ("profanity", M), "*fckers": ("profanity", M),
+    "*fvck*": ("profanity", M), "*phuck*": ("profanity", M), "*shit*": ("profanity", M),
+    "*cunt*": ("insult", H), "*nigger*": ("slur", H), "*nigga*": ("slur", H), "*bitch*": ("insult", M),
+    "*whore*": ("insult", M), "*faggot*": ("slur", H), "*twat*": ("insult", M), "*jizz*": ("sexual", M),
+    "*wank*": ("sexual", M), "*asshole*": ("insult", M), "dickhead*": ("insult", M),
+    "*cocksuck*": ("insult", M), "*tard": ("insult", M), "*tards": ("insult", M), "*idiot*": ("insult", L),
+    "moron*": ("insult", L), "*dumbass*": ("insult", M), "*jackass*": ("insult", L),
+    "*douchebag*": ("insult", L), "*scumbag*": ("insult", M),
+    "*dipshit*": ("insult", M), "*retard*": ("insult", M), "*pedophil*": ("sexual", H),
+    "*paedophil*": ("sexual", H), "*slut*": ("insult", M), "*libtard*": ("insult", M),
+}
+
+# Surge canonical form -> (category, severity) for its spelling variants.
+CANONICAL: dict[str, tuple[str, str]] = {
+    "fuck": ("profanity", M), "motherfucker": ("profanity", M), "shit": ("profanity", M),
+    "bitch": ("insult", M), "ass": ("profanity", L), "damn": ("profanity", L), "arse": ("profanity", L),
+    "bastard": ("insult", M), "cunt": ("insult", H), "twat": ("insult", M), "dick": ("insult", M),
+    "cock": ("sexual", M), "knob": ("insult", L), "prick": ("insult", L), "douche": ("insult", L),
+    "piss": ("profanity", L), "bollocks": ("profanity", L), "wank": ("sexual", M),
+    "retard": ("insult", M), "skank": ("insult", M), "whore": ("insult", M), "slut": ("insult", M),
+    "hoe": ("insult", M), "pussy": ("sexual", M), "jerk off": ("sexual", M), "jack off": ("sexual", M),
+}
+
+# Source terms never shipped: innocent senses dominate, clinical words, names, brands, or too short.
+DROP: set[str] = {
+    # everyday words with a rude second sense that dominates rarely
+    "bates", "buttermilk", "nuggets", "crow", "crows", "cooties", "tart", "swine", "finger",
+    "fingered", "fingering", "forked", "peter", "sack", "knob", "knobs", "nip", "dix", "coot",
+    "coot coot", "puss", "pusses", "hustler", "escort", "domination", "collared", "collaring",
+    "tramp", "spook", "spooks", "slit", "jigger", "bender", "knickers", "gayest", "gayness", "crotch",
+    "booty", "butt", "suck", "sucks", "kinky", "smut", "panties", "panty", "pegging", "rimming",
+    "scat", "skeet", "snowballing", "shrimping", "swinger", "sadism", "spanking", "undressing",
+    "voyeur", "lolita", "playboy", "bareback", "hooters", "wang", "weenie", "ramrod", "diddle",
+    "dipstick", "muff", "spunk", "dong", "bloody", "christ", "jesus", "jesus christ", "hell", "sperm",
+    "mongrel", "gyp", "shylock", "pansy", "flamer", "flamers", "queer", "queers", "twink", "twinkie",
+    "transvestite", "swastika", "suastika", "svastika", "klan", "nonce", "meat", "ape", "bum",
+    "hardcore", "hard core", "tied up", "tight white", "taste my", "tongue in a", "girl on",
+    "big black", "huge fat", "hot chick", "tainted love", "sultry women", "blonde action",
+    "brunette action", "strip club", "spread legs", "how to kill", "how to murder", "make me come",
+    "bbc", "bwc", "bbw", "nsfw", "nsfw images", "xx", "xxx", "sexo", "fick", "feck", "fecker",
+    "dolt", "scut", "wop", "jap", "injun", "kraut", "krauts", "greaser", "cholo", "dago", "puta",
+    "abbie", "aboe", "mong", "homo", "homos", "hoar", "nicker", "nig", "nigs", "niggs", "spig",
+    "spik", "spix", "nicka", "nickas", "wog", "wogs", "sambo", "heeb", "gook-eye", "enby", "cishet",
+    "switch hitter", "gym bunny", "gymbunny", "muscle mary", "bean queen", "potato queen",
+    "rice queen", "chicken queen", "grey queen", "gray queen", "brownie king", "brownie queen",
+    "crafty butcher", "t-girl", "tgirl", "transbian", "futanari", "ladboys", "ladboyz",
+    "cissie", "cissy", "girlieboy", "girlyboy", "loose woman", "jim crow", "zip in the wire",
+    "b to the inch", "crazy sob", "china man", "china men", "frog eater", "frog-eater",
+    "frogeater", "mayonnaise monkey", "mayonnaise monkies", "haji", "hajji", "hadji", "greaseball",
+    "golliwog", "gollywog",
+    # clinical, neutral or topical words (a reply about health or news must pass)
+    "sexual", "sexually", "sexuality", "intercourse", "genitals", "breasts", "rectum", "anus",
+    "sphincter", "semen", "vulva", "vagina", "penis", "clitoris", "klitoris", "masturbation",
+    "eunuch", "fecal", "nude", "nudity", "topless", "erotic", "erotism", "lovemaking", "bondage",
+    "incest", "bestiality", "necrophilia", "sodomy", "ejaculate", "ejaculated", "ejaculating",
+    "ejaculation", "viagra", "cialis", "vibrator", "orgasmic", "pornography", "pornographic",
+    "sex", "sexy", "gay sex", "group sex", "missionary position", "menage a trois",
+    "menages a trois", "pubes", "negroid", "neonazi", "neo-nazi", "neo nazi", "white power",
+    "whitepower", "white-power", "pedo", "pedos", "pedoz", "grope", "groper", "domme", "dommes",
+    "dominatrix", "femdom", "hentai", "yaoi", "ecchi", "shibari", "kinbaku", "omorashi", "guro",
+    "onlyfans", "only fans", "literotica", "bellesa", "dipsea", "mvtube", "nawashi",
+    "doggo style", "sixty-nine", "camel toe", "cameltoe", "impact play", "edge play", "edgeplay",
+    "wax play", "strap on", "strapon", "tea bagging", "tea bagged", "foot fetish", "busty",
+    "hickory switch", "leather restraint", "pleasure chest", "violet wand", "bullet vibe",
+    "bullet vibrator", "urethra play", "electroplay", "electro-play", "birdlock", "babeland",
+    "girls gone wild", "suicide girls", "livesex", "worldsex", "sexcam", "camgirl", "s&m",
+    "bdsm", "ddlg", "mdlb", "wiitwd", "rosy palm", "ball sack", "nipple", "nipples", "boob",
+    "dominate", "funbags", "juggs", "wet dream", "booty call", "phone sex", "fisted", "chocha",
+    # Japanese/other-language words and names that collide
+    "fuku", "fux", "fucx", "fuc", "fucs", "fook", "phuc", "phuk", "phuks", "phuq", "phuqs", "fuq",
+    "santorum", "boston george", "hot richard", "hot carl", "peen", "peener", "vag", "bater",
+    "cawk", "caaak", "cack", "caca", "cagone", "shet", "shat", "shiat", "shites", "shitey", "shitte",
+    "shitti", "f'ed", "f'er", "mfs", "mfk", "mfing", "dafuq", "c0x", "coonie", "nobs", "wnker",
+    "dlck", "dlcks", "diks", "azz", "tushy", "weiner", "quim", "poon", "nutten", "g-spot", "shota",
+    "pthc", "2g1c", "1m1j", "dvda", "dp action", "stfu",
+    # spellings that normalize onto ordinary words or abbreviations
+    "masterb8", "masturb8", "4skin", "s_h_i_", "s_h_i_s", "sheeeet", "kkk", "god-dam", "god dam",
+    "l3i + ch", "l3i+ch", "l3itches", "twa+", "sh!+", "sh! +", "shi+", "shi+y", "c0xux0r", "n1g3r",
+    "n1g3rz", "sob", "s.o.b.", "s.o.b.s", "pos", "mf", "mfr", "fn", "slag", "poof", "feg", "leso",
+    "f0ck", "f0cked", "f0cker", "f0ckers", "f@k", "bi + ch", "a-hole",
+}
+
+# Corrections of source terms (category/severity or markers) and terms no source has.
+OVERRIDE: dict[str, tuple[str, str]] = {
+    "ass": ("profanity", L),
+    "asses": ("profanity", L), "damn": ("profanity", L), "goddamn": ("profanity", L),
+    "god damn": ("profanity", L), "crap": ("profanity", L), "bugger": ("profanity", L),
+    "bastard": ("insult", M), "bastards": ("insult", M), "prick": ("insult", L),
+    "douche": ("insult", L), "cock": ("sexual", M), "dick": ("insult", M), "pussy": ("sexual", M),
+    "tit": ("sexual", L), "tits": ("sexual", L), "titty": ("sexual", L), "titties": ("sexual", L),
+    "boobs": ("sexual", L), "boner": ("sexual", L), "horny": ("sexual", L), "anal": ("sexual", L),
+    "cum": ("sexual", M), "porn": ("sexual", M), "porno": ("sexual", M), "orgasm": ("sexual", L),
+    "orgy": ("sexual", L), "threesome": ("sexual", L), "hooker": ("insult", L),
+    "masturbate": ("sexual", L), "masturbating": ("sexual", L), "rape": ("sexual", H),
+    "raping": ("sexual", H), "rapist": ("sexual", H), "molester": ("sexual", H),
+    "jailbait": ("sexual", H), "hoe": ("insult", M), "hoes": ("insult", M),
+    "negro": ("slur", M), "negroes": ("slur", M), "chink": ("slur", H), "coon": ("slur", H),
+    "spic": ("slur", H), "fag": ("slur", H), "dyke": ("slur", M), "tranny": ("slur", H),
+    "kike": ("slur", H), "paki": ("slur", H), "sissy": ("insult", L), "bimbos": ("insult", L),
+    "spastic": ("insult", M), "wanker": ("insult", M), "tosser": ("insult", L),
+    "bellend": ("insult", M), "arsehole": ("insult", M), "bollocks": ("profanity", L),
+    "piss off": ("profanity", L), "pissed off": ("profanity", L),
+}
+
+EXTRA: dict[str, tuple[str, str]] = {
+    # insults
+    "imbecile": ("insult", L), "cretin": ("insult", L), "nitwit": ("insult", L),
+    "dimwit": ("insult", L), "halfwit": ("insult", L), "numbskull": ("insult", L),
+    "stupid": ("insult", L), "stupidity": ("insult", L), "dumb": ("insult", L), "dumber": ("insult", L),
+    "dumbest": ("insult", L), "dummy": ("insult", L), "loser": ("insult", L), "scum": ("insult", L),
+    "scumbags": ("insult", M), "lowlife": ("insult", L), "degenerate": ("insult", L),
+    "piece of crap": ("insult", M), "piece of garbage": ("insult", M), "piece of trash": ("insult", M),
+    "piece of dung": ("insult", M),
+    "son of a bitch": ("insult", M), "a-hole": ("insult", M), "a-holes": ("insult", M), "ahole": ("insult", M),
+    "asshat": ("insult", M), "asswipe": ("insult", M), "assclown": ("insult", M),
+    "fatass": ("insult", M), "lardass": ("insult", M), "smartass": ("insult", L),
+    "shut up": ("insult", L), "shut your mouth": ("insult", L), "gtfo": ("profanity", M),
+    "gfy": ("profanity", M), "fjb": ("profanity", L), "stfu": ("profanity", M), "wtf": ("profanity", L),
+    "lets go brandon": ("profanity", L), "let's go brandon": ("profanity", L),
+    "mfer": ("profanity", M), "mthrfckr": ("profanity", M), "fkn": ("profanity", M),
+    "libturd": ("insult", M), "magat": ("insult", M), "magats": ("insult", M),
+    "democrap": ("insult", L), "democraps": ("insult", L), "repuke": ("insult", L),
+    "repukes": ("insult", L), "maggot": ("insult", L), "maggots": ("insult", L),
+    "go to hell": ("insult", M), "rot in hell": ("threat", M), "burn in hell": ("threat", M),
+    "what the hell": ("profanity", L), "hell no": ("profanity", L),
+    "sh*t": ("profanity", M), "s**t": ("profanity", L), "f*ck": ("profanity", M), "f**k": ("profanity", M),
+    "f***": ("profanity", M), "f*cking": ("profanity", M), "f**king": ("profanity", M),
+    "f***ing": ("profanity", M), "fu*k": ("profanity", M), "b*tch": ("insult", M),
+    "b**ch": ("insult", M), "b****": ("insult", M), "a**hole": ("insult", M), "a**": ("profanity", L),
+    "c*nt": ("insult", H), "p*ssy": ("sexual", M), "pu**y": ("sexual", M), "d*ck": ("insult", M),
+    "sh*thead": ("insult", M), "bulls**t": ("profanity", L), "f'n": ("profanity", L),
+    # threats and incitement
+    "kill yourself": ("threat", H), "kill urself": ("threat", H), "kill your self": ("threat", H),
+    "kys": ("threat", H), "go die": ("threat", H), "drop dead": ("threat", H),
+    "i will kill you": ("threat", H), "i'll kill you": ("threat", H), "ill kill you": ("threat", H),
+    "gonna kill you": ("threat", H), "going to kill you": ("threat", H),
+    "i will find you": ("threat", M), "i will hurt you": ("threat", H), "i'll hurt you": ("threat", H),
+    "i will murder you": ("threat", H), "i'll murder you": ("threat", H), "you will die": ("threat", M),
+    "hope you die": ("threat", H), "hope u die": ("threat", H), "should be shot": ("threat", H),
+    "should be hanged": ("threat", H), "should be executed": ("threat", H), "deserve to die": ("threat", H),
+    "deserves to die": ("threat", H), "slit your throat": ("threat", H), "shoot you": ("threat", H),
+    "beat you up": ("threat", M), "burn them all": ("threat", H), "gas the": ("threat", H),
+    # self-harm
+    "kill myself": ("self-harm", H), "killing myself": ("self-harm", H), "end my life": ("self-harm", H),
+    "want to die": ("self-harm", H), "wanna die": ("self-harm", H), "cut myself": ("self-harm", H),
+    "cutting myself": ("self-harm", H), "hang myself": ("self-harm", H), "suicidal": ("self-harm", M),
+    "commit suicide": ("self-harm", H), "how to suicide": ("self-harm", H),
+}
+
+# Innocent words and phrases that contain or equal a term.
+EXCEPTIONS: list[str] = [
+    "scunthorpe", "penistone", "cocktail", "cockatoo", "cockatiel", "cockpit", "cockroach",
+    "cocker spaniel", "cock-a-doodle-doo", "cocked", "cocking", "cocky", "peacock", "shuttlecock",
+    "hancock", "dickens", "dickinson", "dickie", "moby dick", "philip k dick", "dick van dyke",
+    "dick cheney", "dick tracy", "dick clark", "spices", "spiced", "spicy", "butter", "buttered",
+    "cumin", "cumming", "cum laude", "titer", "titers", "tit for tat", "blue tit", "great tit", "coal tit",
+    "pussycat", "pussy cat", "pussy willow", "pussyfoot", "pussyfooting", "chink in", "chinks in",
+    "coon hound", "coonhound", "coonskin", "raccoon", "shitake", "shitake mushrooms", "shittim",
+    "shittah", "kshitij", "snigger", "sniggered", "sniggering", "sniggers", "niggard",
+    "niggardly", "swank", "swanky", "swanker", "mustard", "custard", "leotard", "unitard", "petard",
+    "dastard", "dastardly", "retardant", "retardants", "retardation", "moroni", "scunthorpe united",
+    "anal retentive", "analog", "analogue", "van dyke", "dyker heights", "sussex", "essex",
+    "middlesex", "therapist", "analysis", "classic", "assassin", "grape", "hoed", "hoeing", "cockney", "babcock", "woodcock", "hitchcock", "spick and span",
+    "spic and span", "faggoting", "prickly", "pinprick", "pin prick", "crappie", "twattle",
+    "essex",
+]

@@ -1,0 +1,446 @@
+"""Undo the usual obfuscations before keyword matching, keeping an exact map back to the original.
+
+Steps, in order: NFKC, casefold, invisible/format characters dropped, combining marks dropped
+(ü → u), every dash → "-", whitespace → " ", look-alike letters of other scripts → Latin (only in
+words made of Latin letters and look-alikes, so real Cyrillic or Greek words stay as they are),
+leetspeak inside words that have real letters (sh1t, a$$, b!tch; "2024" and "$5" stay),
+single letters joined across one separator (f.u.c.k, f u c k, f*u*c*k), runs of spaces → one,
+runs of 3+ equal letters → 2 (a variant collapses them to 1). Joining and run collapsing
+apply to Latin letters only (the shipped lists are English). A second spelling variant reads
+`1`, `!` as `l` and `|` as `i`. Every variant keeps a per-character map to the original, so a
+match reports the original span and redaction masks exactly the original characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator, Match as ReMatch
+
+import ahocorasick
+
+__all__ = ["JOINABLE", "RUN", "Normalized", "fold", "joinable_at_start", "normalize", "normalize_folded",
+           "trigger_words"]
+
+_CACHE_MAX = 200_000
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u200b\u2060\ufeff\u00ad")
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+# Latin letters that NFKD does not reduce to ASCII (stroked letters, small capitals, ligatures).
+_LATIN_EXTRA = {
+    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ð": "d", "ı": "i",
+    "ȷ": "j", "ɑ": "a", "ɡ": "g", "ɩ": "i", "æ": "ae", "œ": "oe", "ᴀ": "a", "ʙ": "b", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
+    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ɓ": "b", "ƈ": "c", "ɗ": "d", "ƒ": "f", "ɠ": "g", "ɦ": "h",
+    "ƙ": "k", "ɱ": "m", "ɲ": "n", "ƥ": "p", "ʠ": "q", "ʂ": "s", "ƭ": "t", "ʋ": "v", "ⱳ": "w",
+    "ƴ": "y", "ȥ": "z",
+}
+# Cyrillic, Greek and Armenian letters that look like Latin ones (after casefolding).
+_CONFUSABLES = {
+    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "и": "u", "к": "k", "м": "m", "н": "h",
+    "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b", "ѕ": "s",
+    "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    "օ": "o", "ս": "u", "զ": "q", "ց": "g", "հ": "h", "ո": "n",
+}
+_CONF_TABLE = str.maketrans(_CONFUSABLES)
+_CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
+
+_LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g"}
+_LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
+_LEET_INNER = {"!": "i", "|": "l", "+": "t", "(": "c"}  # only between two letters: b!tch
+_ALT = {"1": "l", "!": "l", "|": "i"}  # the second reading
+_LEET_CHARS = "0-9@$!|+("
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(")
+_DIGIT_RUN = re.compile("[0-9]+")
+_LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
+
+_LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
+# Three or more single letters, each separated by the same one separator (or "x. y. z").
+_JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}([ .*~,:/\\\\'\"^_-]|[.,] ){_LETTER}(?:\\1{_LETTER})+(?!{_LETTER})")
+_SPACES = re.compile(" {2,}")
+_RUN3 = re.compile(f"({_LETTER})\\1\\1+")
+_ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
+_LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
+_HAS_LETTER = re.compile("[a-z]")
+_JOIN_SEPS = " .*~,:/\\'\"^_-"
+
+
+_RUN, _JOINABLE = -1, -2  # trigger kinds; values >= 0 are "leet character this far before the end"
+
+
+def _build_triggers() -> ahocorasick.Automaton:
+    """One C-speed pass that finds leet characters next to letters and says whether the (slow)
+    join/run regexes are worth running; Python's re costs ~15 ns a character per pattern."""
+    auto = ahocorasick.Automaton()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for a in letters:
+        for ch in "0123456789@$":
+            auto.add_word(a + ch, 0)
+            auto.add_word(ch + a, 1)
+        for b in letters:
+            for ch in _LEET_INNER:
+                auto.add_word(a + ch + b, 1)
+    for a in letters:
+        auto.add_word(a * 3, _RUN)
+        for b in letters:
+            for sep in (*_JOIN_SEPS.replace(" ", ""), ". ", ", "):
+                auto.add_word(a + sep + b + sep, _JOINABLE)
+            for before in " (\"'[":  # "is a " must not trigger, so a boundary comes first
+                auto.add_word(before + a + " " + b + " ", _JOINABLE)
+    auto.make_automaton()
+    return auto
+
+
+_TRIGGERS = _build_triggers()
+
+# ASCII fast path: lowercase, whitespace/dash/underscore → space, curly quotes handled below.
+_ASCII_BYTES = bytearray(range(256))
+for _b in range(65, 91):
+    _ASCII_BYTES[_b] = _b + 32
+for _b in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
+    _ASCII_BYTES[_b] = 32
+_ASCII_BYTES[ord("`")] = ord("'")
+_ASCII_TABLE = bytes(_ASCII_BYTES)
+
+
+def _strip_marks(s: str) -> str:
+    d = unicodedata.normalize("NFKD", s)
+    if d.isascii():
+        return d
+    kept = "".join(ch for ch in d if unicodedata.category(ch) not in ("Mn", "Me"))
+    return unicodedata.normalize("NFC", kept)
+
+
+def _fold_char(c: str) -> str:
+    """What one original character becomes: "" (dropped), one char, or several (ﬁ → fi)."""
+    cp = ord(c)
+    if 0xD800 <= cp <= 0xDFFF:
+        return "\ufffd"
+    if c.isspace():
+        return " "
+    if c in _INVISIBLE:
+        return ""
+    cat = unicodedata.category(c)
+    if cat in ("Cf", "Cc", "Mn", "Me"):
+        return ""
+    if cat == "Pd":
+        return "-"
+    if cat == "Pc":
+        return "_"
+    if c in _APOSTROPHES:
+        return "'"
+    s = _strip_marks(_strip_marks(unicodedata.normalize("NFKC", c)).casefold())
+    out = []
+    for ch in s:
+        if ch.isspace():
+            out.append(" ")
+        elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc"):
+            continue
+        else:
+            out.append(_LATIN_EXTRA.get(ch, _APOSTROPHES.get(ch, ch)))
+    return "".join(out)
+
+
+_IRREGULAR: set[str] = set()  # characters that do not map to exactly one character
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table filled lazily, so only characters actually seen are computed."""
+
+    def __missing__(self, cp: int) -> str:
+        r = _fold_char(chr(cp))
+        if len(r) != 1:
+            _IRREGULAR.add(chr(cp))
+        if len(self) < _CACHE_MAX:
+            self[cp] = r
+        return r
+
+
+_FOLD = _FoldTable()
+
+
+class Normalized:
+    """Normalized text plus, per normalized character, the original [start, end) it came from.
+
+    `starts`/`ends` are None when the mapping is the identity (the common ASCII case)."""
+
+    __slots__ = ("text", "original_length", "starts", "ends", "variants")
+
+    def __init__(self, text: str, original_length: int, starts: list[int] | None = None,
+                 ends: list[int] | None = None, variants: tuple["Normalized", ...] = ()) -> None:
+        self.text = text
+        self.original_length = original_length
+        self.starts = starts
+        self.ends = ends
+        self.variants = variants
+
+    def __repr__(self) -> str:
+        return f"Normalized({self.text!r}, variants={[v.text for v in self.variants]!r})"
+
+    @property
+    def offsets(self) -> list[int]:
+        """For each normalized character, the index of the original character it starts at."""
+        return list(range(len(self.text))) if self.starts is None else list(self.starts)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) covering every source character of normalized [start, end)."""
+        n = len(self.text)
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end == start:
+            pos = self.starts[start] if start < n else self.original_length
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def all(self) -> Iterator["Normalized"]:
+        """This spelling and its variants (each variant has its own offset map)."""
+        yield self
+        yield from self.variants
+
+
+def _fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
+    if s.isascii():
+        raw = s.encode("ascii")
+        folded = raw.translate(_ASCII_TABLE, _ASCII_CC)
+        if len(folded) == len(raw):
+            return folded.decode("ascii"), None, None
+    t = s.translate(_FOLD)
+    if _IRREGULAR.isdisjoint(s):
+        return t, None, None
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, c in enumerate(s):
+        r = _FOLD[ord(c)]
+        k = len(r)
+        if k == 1:
+            starts.append(i)
+            ends.append(i + 1)
+        elif k == 0:
+            if ends:
+                ends[-1] = i + 1  # the previous kept character covers what was dropped after it
+        else:
+            starts.extend([i] * k)
+            ends.extend([i + 1] * k)
+    return t, starts, ends
+
+
+def _confusable_words(t: str, mixed_only: bool) -> str:
+    """Read look-alike letters as Latin, word by word (linear: each word is visited once).
+
+    mixed_only: only words that also hold Latin letters (fսck, shіt); otherwise also words made
+    only of look-alikes (ѕһіт), which may be Latin in disguise or a real Cyrillic/Greek word."""
+    pieces: list[str] = []
+    pos = 0
+    n = len(t)
+    for m in _CONF_ANY.finditer(t):
+        i = m.start()
+        if i < pos:
+            continue
+        a = i
+        while a > 0 and t[a - 1].isalpha():
+            a -= 1
+        b = i + 1
+        while b < n and t[b].isalpha():
+            b += 1
+        tok = t[a:b]
+        if all(ch.isascii() or ch in _CONFUSABLES for ch in tok) and (
+                not mixed_only or any("a" <= ch <= "z" for ch in tok)):
+            tok = tok.translate(_CONF_TABLE)
+        pieces.append(t[pos:a])
+        pieces.append(tok)
+        pos = b
+    pieces.append(t[pos:])
+    return "".join(pieces)
+
+
+def _triggers(t: str) -> tuple[list[int], bool, bool]:
+    """(positions of leet characters, may need joining, may need run collapsing)."""
+    leet: list[int] = []
+    kinds = set()
+    for end, kind in _TRIGGERS.iter(t):
+        if kind >= 0:
+            leet.append(end - kind)
+        else:
+            kinds.add(kind)
+    if len(leet) > 1:
+        leet.sort()
+    return leet, _JOINABLE in kinds or joinable_at_start(t), _RUN in kinds
+
+
+def joinable_at_start(t: str) -> bool:
+    """The trigger words for space-separated letters need a space before; this covers index 0."""
+    return len(t) > 4 and t[1] == " " and _JOIN.match(t) is not None
+
+
+def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
+    """Leetspeak inside words: (main reading, second reading or None, made a letter run)."""
+    alt_pos: list[int] = []
+    made_run = False
+
+    def repl(t: str, start: int, end: int) -> str:
+        nonlocal made_run
+        tok = t[start:end]
+        if not _LEET_ANY.search(tok.strip("!|+(")) or not _HAS_LETTER.search(tok):
+            return tok  # only trailing/leading punctuation, or a number
+        letters = len(_HAS_LETTER.findall(tok))
+        out = list(tok)
+        n = len(tok)
+        email = "@" in tok and t.startswith(".", end) and end + 1 < len(t) and t[end + 1].isalpha()
+        for i, ch in enumerate(tok):
+            if ch in _LEET_EDGE:
+                if not (email and ch == "@"):
+                    out[i] = _LEET_EDGE[ch]
+            elif (ch in _LEET_INNER and letters >= 3 and 0 < i < n - 1 and tok[i - 1].isalnum()
+                  and tok[i + 1].isalnum()):
+                out[i] = _LEET_INNER[ch]
+                if ch in _ALT:
+                    alt_pos.append(start + i)
+        if letters >= 2:
+            for d in _DIGIT_RUN.finditer(tok):
+                a, b = d.span()
+                left = a > 0 and tok[a - 1] in _LETTERISH
+                right = b < n and tok[b] in _LETTERISH
+                if (left and right) or ((left or right) and b - a <= 2):
+                    for i in range(a, b):
+                        if tok[i] in _LEET_DIGITS:
+                            out[i] = _LEET_DIGITS[tok[i]]
+                            if tok[i] == "1":
+                                alt_pos.append(start + i)
+        new = "".join(out)
+        if not made_run and _RUN3.search(new):
+            made_run = True  # a$$$ → asss: the run appears only now
+        return new
+
+    if not positions:
+        return t, None, False
+    pieces: list[str] = []
+    pos = 0
+    n = len(t)
+    for i in positions:
+        if i < pos:
+            continue  # inside the token just handled
+        a = i
+        while a > 0 and t[a - 1] in _TOKEN_CHARS:
+            a -= 1
+        b = i + 1
+        while b < n and t[b] in _TOKEN_CHARS:
+            b += 1
+        pieces.append(t[pos:a])
+        pieces.append(repl(t, a, b))
+        pos = b
+    pieces.append(t[pos:])
+    main = "".join(pieces)
+    if not alt_pos:
+        return main, None, made_run
+    chars = list(main)
+    for i in alt_pos:
+        chars[i] = _ALT[t[i]]
+    return main, "".join(chars), made_run
+
+
+def _delete(text: str, starts: list[int] | None, ends: list[int] | None, cuts: list[tuple[int, int]]
+            ) -> tuple[str, list[int], list[int]]:
+    """Remove the [a, b) ranges; the kept character before each cut absorbs it in its end."""
+    if starts is None or ends is None:
+        starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+    parts: list[str] = []
+    ns: list[int] = []
+    ne: list[int] = []
+    pos = 0
+    for a, b in cuts:
+        if a > pos:
+            parts.append(text[pos:a])
+            ns.extend(starts[pos:a])
+            ne.extend(ends[pos:a])
+        if ne:
+            ne[-1] = max(ne[-1], ends[b - 1])
+        pos = b
+    parts.append(text[pos:])
+    ns.extend(starts[pos:])
+    ne.extend(ends[pos:])
+    return "".join(parts), ns, ne
+
+
+def _join_cuts(m: ReMatch[str]) -> list[tuple[int, int]]:
+    seg = m.group()
+    base = m.start()
+    return [(base + i, base + i + 1) for i, ch in enumerate(seg) if not ch.isalpha()]
+
+
+def _finish(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
+            may_join: bool, may_run: bool) -> Normalized:
+    """Separator joining, space collapsing and letter-run collapsing (deletions only)."""
+    if may_join and _JOIN.search(t):
+        cuts = [c for m in _JOIN.finditer(t) for c in _join_cuts(m)]
+        t, starts, ends = _delete(t, starts, ends, cuts)
+    if "  " in t:
+        t, starts, ends = _delete(t, starts, ends, [(m.start() + 1, m.end()) for m in _SPACES.finditer(t)])
+    if not may_run or not _RUN3.search(t):
+        return Normalized(t, n0, starts, ends)
+    runs = [m.span() for m in _RUN3.finditer(t)]
+    t2, s2, e2 = _delete(t, starts, ends, [(a + 2, b) for a, b in runs])
+    t1, s1, e1 = _delete(t, starts, ends, [(a + 1, b) for a, b in runs])
+    return Normalized(t2, n0, s2, e2, (Normalized(t1, n0, s1, e1),))
+
+
+Triggers = tuple[list[int], bool, bool]  # leet positions, may join, may collapse runs
+
+
+def _spellings(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
+               trig: Triggers | None = None) -> list[Normalized]:
+    positions, may_join, may_run = _triggers(t) if trig is None else trig
+    main, alt, made_run = _leet(t, positions)
+    out = list(_finish(main, starts, ends, n0, may_join, may_run or made_run).all())
+    if alt is not None:  # leetspeak never creates joinable single letters; it may create runs
+        out.extend(_finish(alt, starts, ends, n0, may_join, True).all())
+    return out
+
+
+def fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """First step only (NFKC, casefold, invisibles, marks): (text, starts, ends), None = identity."""
+    return _fold(text)
+
+
+def trigger_words() -> list[tuple[str, int]]:
+    """Keys of the trigger automaton, so a caller's own automaton can find them in the same pass.
+
+    A value >= 0 marks a leet character that many characters before the key's end; RUN and
+    JOINABLE say that run collapsing / separator joining may apply."""
+    return list(_TRIGGERS.items())
+
+
+RUN, JOINABLE = _RUN, _JOINABLE
+
+
+def normalize_folded(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
+                     trig: Triggers | None = None) -> Normalized:
+    """normalize() after fold(); `trig` (from the caller's own pass over `t`) skips ours."""
+    latin = None
+    if not t.isascii() and _CONF_ANY.search(t):
+        mixed = _confusable_words(t, True)
+        latin = _confusable_words(mixed, False)
+        trig = None if mixed != t else trig
+        t = mixed
+    found = _spellings(t, starts, ends, n0, trig)
+    if latin is not None and latin != t:
+        found.extend(_spellings(latin, starts, ends, n0))
+    if len(found) == 1:
+        return found[0]
+    seen = {found[0].text}
+    rest = []
+    for v in found[1:]:
+        if v.text not in seen:
+            seen.add(v.text)
+            rest.append(v)
+    head = found[0]
+    return Normalized(head.text, head.original_length, head.starts, head.ends, tuple(rest))
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize `text` for matching; never raises on any str."""
+    t, starts, ends = _fold(text)
+    return normalize_folded(t, starts, ends, len(text))

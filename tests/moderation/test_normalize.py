@@ -1,0 +1,184 @@
+"""normalize(): one test per de-obfuscation trick, plus offset-map and robustness properties."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from moderation.normalize import Normalized, normalize
+
+
+def spellings(text: str) -> list[str]:
+    return [v.text for v in normalize(text).all()]
+
+
+def reads_as(text: str, expected: str) -> bool:
+    return any(expected in s for s in spellings(text))
+
+
+def test_plain_ascii_is_lowercased_with_identity_offsets() -> None:
+    n = normalize("Hello World")
+    assert n.text == "hello world"
+    assert n.offsets == list(range(11))
+    assert n.span(6, 11) == (6, 11)
+    assert n.variants == ()
+
+
+def test_nfkc_folds_compatibility_forms() -> None:
+    assert normalize("\U0001d41f\U0001d42e\U0001d41c\U0001d424").text == "fuck"  # math bold
+    assert normalize("ⓕⓤⓒⓚ").text == "fuck"
+    assert normalize("ﬁne").text == "fine"
+
+
+def test_fullwidth_to_ascii() -> None:
+    assert normalize("ＦＵＣＫ ｙｏｕ").text == "fuck you"
+
+
+def test_casefold_expands_and_maps_back() -> None:
+    n = normalize("STRAẞE")
+    assert n.text == "strasse"
+    assert n.span(0, 7) == (0, 6)  # "ss" both come from the one original character
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
+                                       "\ufe0f", "\u180e", "\U000e0041"])
+def test_invisible_and_format_characters_are_dropped(invisible: str) -> None:
+    text = f"fu{invisible}ck"
+    n = normalize(text)
+    assert n.text == "fuck"
+    assert n.span(0, 4) == (0, len(text))
+
+
+def test_combining_marks_are_dropped() -> None:
+    assert normalize("fück").text == "fuck"
+    assert normalize(unicodedata.normalize("NFD", "fück")).text == "fuck"
+    zalgo = "f\u0336u\u0336c\u0336k\u0336"
+    n = normalize(zalgo)
+    assert n.text == "fuck"
+    assert n.span(0, 4) == (0, len(zalgo))  # trailing mark masked too
+
+
+def test_cyrillic_homoglyph_in_a_latin_word() -> None:
+    assert normalize("fu\u0441k").text == "fuck"  # Cyrillic es
+    assert normalize("\u0455hit").text == "shit"  # Cyrillic dze
+
+
+def test_greek_homoglyph_in_a_latin_word() -> None:
+    assert normalize("f\u03c5ck").text == "fuck"  # Greek upsilon
+    assert normalize("\u03b1ss").text == "ass"  # Greek alpha
+
+
+def test_real_cyrillic_words_stay_cyrillic_in_the_main_spelling() -> None:
+    n = normalize("привет сука")
+    assert n.text == "привет сука"
+    assert "npubet cyka" in [v.text for v in n.variants]  # all look-alikes: also read as Latin
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("b00bs", "boobs"), ("sh1t", "shit"), ("n3rd", "nerd"), ("f4g", "fag"), ("a55hole", "asshole"),
+    ("ni66a", "nigga"), ("shi7e", "shite"), ("8itch", "bitch"), ("ni99a", "nigga"), ("@ss", "ass"),
+    ("a$$", "ass"), ("$hit", "shit"), ("b!tch", "bitch"), ("c|it", "clit"), ("bi+ch", "bitch"),
+    ("fu(k", "fuck"),
+])
+def test_each_leet_character(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_one_also_reads_as_l() -> None:
+    assert reads_as("a55ho1e", "asshole")
+    assert reads_as("1ick", "lick")
+
+
+@pytest.mark.parametrize("text", ["2024", "call me at 5 $", "$100 and 20%", "wow!!!", "c++ rocks",
+                                  "f(x) = 3", "me@example.com", "1000 people"])
+def test_numbers_and_punctuation_in_prose_are_not_leet(text: str) -> None:
+    n = normalize(text)
+    assert n.text == text.lower()
+    assert n.variants == ()
+
+
+def test_trailing_exclamation_is_not_a_letter() -> None:
+    assert normalize("idiot!").text == "idiot!"
+
+
+def test_repeated_letters_collapse_to_two_and_to_one() -> None:
+    assert spellings("fuuuuck") == ["fuuck", "fuck"]
+    assert spellings("asssss") == ["ass", "as"]
+    assert normalize("good").text == "good"  # doubles stay
+
+
+def test_repeated_letter_span_covers_the_whole_run() -> None:
+    n = normalize("asssss!")
+    assert n.span(0, 3) == (0, 6)
+
+
+@pytest.mark.parametrize("text", ["f.u.c.k", "f u c k", "f-u-c-k", "f*u*c*k", "f_u_c_k", "F U C K",
+                                  "f. u. c. k", "(f u c k)", "f/u/c/k"])
+def test_single_letters_across_a_separator_are_joined(text: str) -> None:
+    original = f"you {text} off"
+    n = normalize(original)
+    start = n.text.index("fuck")
+    a, b = n.span(start, start + 4)
+    assert original[a] in "fF" and original[b - 1] in "kK"
+
+
+def test_join_needs_three_single_letters() -> None:
+    assert normalize("a b").text == "a b"
+    assert normalize("this is a test").text == "this is a test"
+    assert normalize("e.g. that").text == "e.g. that"
+
+
+def test_whitespace_runs_become_one_space() -> None:
+    n = normalize("kill \t\n  yourself")
+    assert n.text == "kill yourself"
+    assert n.span(0, len(n.text)) == (0, 17)
+
+
+def test_dashes_are_unified() -> None:
+    assert normalize("a\u2014b").text == "a-b"
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\udfffb", "\x00\x01\x7f", "", " ", "\U0010ffff",
+                                  "\u0301\u0301", "\ufdfa"])
+def test_odd_strings_do_not_crash(text: str) -> None:
+    n = normalize(text)
+    for v in n.all():
+        assert len(v.offsets) == len(v.text)
+
+
+def test_one_megabyte_string() -> None:
+    text = ("fuuuck y0u \u200b f.u.c.k ｆｕｃｋ сука " * 40_000)[:1_000_000]
+    n = normalize(text)
+    assert n.original_length == 1_000_000
+    assert n.span(0, len(n.text))[1] <= 1_000_000
+
+
+def _check_offsets(n: Normalized, original: str) -> None:
+    for v in n.all():
+        assert v.original_length == len(original)
+        starts = v.offsets
+        assert len(starts) == len(v.text)
+        assert starts == sorted(starts)
+        for i in range(len(v.text)):
+            a, b = v.span(i, i + 1)
+            assert 0 <= a < b <= len(original)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60))
+def test_never_crashes_and_offsets_are_consistent(text: str) -> None:
+    _check_offsets(normalize(text), text)
+
+
+_OBFUSCATED = st.lists(st.sampled_from(
+    ["f", "u", "c", "k", "s", "h", "1", "!", "$", "@", "0", ".", " ", "*", "-", "\u200b", "\u0441",
+     "\u0301", "Ｆ", "uuu", "a", "ß", "ﬁ", "\ud800", "\t", "|"]), max_size=30).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_OBFUSCATED)
+def test_offsets_are_consistent_on_obfuscated_text(text: str) -> None:
+    _check_offsets(normalize(text), text)
