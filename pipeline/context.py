@@ -39,6 +39,8 @@ def render_prompt(tokenizer: Any, messages: Messages) -> str:
     """The prompt text the model sees, with the generation prompt appended."""
     if not has_chat_template(tokenizer):
         return render_fallback(messages)
+    if not messages:
+        return ""
     try:
         return str(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
     except Exception:
@@ -103,35 +105,83 @@ class ContextBuilder:
         if counter is not None:
             self._count = counter
         elif tokenizer is not None:
-            self._count = lambda msgs: len(encode_messages(tokenizer, msgs))  # exact: the generation template
+            self._count = self._exact_tokens  # exact: the template the backend generates from
         else:
             self._count = estimate_tokens
+        self._token_sizes = counter is None and tokenizer is not None
+        self._sizes: dict[str, int] = {}
+        self._overhead = 4.0  # template tokens per message beyond its text; recalibrated by every build
+        self._last: tuple[str, list[int]] | None = None
 
     def count(self, messages: Messages) -> int:
         return self._count(messages)
 
     def build(self, turns: Sequence[Turn], *, system_prompt: str | None = None) -> BuiltContext:
-        """System prompt first, then as many of the most recent turns as fit; the newest turn is always kept."""
+        """System prompt first, then as many of the most recent turns as fit; the newest turn is always kept.
+
+        Cheap per-turn sizes (cached) pick the number of turns; one exact count of the whole prompt
+        confirms it (a second only when the next older turn might still fit), so the result is exact
+        without tokenizing the whole history several times.
+        """
         system = self.system_prompt if system_prompt is None else system_prompt
         head: Messages = [{"role": "system", "content": system}] if system else []
         history: Messages = [{"role": t.role, "content": t.text} for t in turns if t.role != "system"]
         if not history:
             return self._finish(head, 0, False)
-        # The largest k (number of newest turns) whose prompt fits; counts grow with k, so bisect.
-        def fits(k: int) -> bool:
-            return self.count(head + self._tail(history, k)) <= self.budget_tokens
-
-        lo, hi = 1, min(len(history), self.budget_tokens)  # every turn costs at least one token
-        if not fits(1):
+        n, budget = len(history), self.budget_tokens
+        sizes = [self._size(m["content"]) for m in reversed(history)]  # newest first
+        base = self._exact(head) if head else 0  # the system prompt and the generation prompt
+        k, total = 0, float(base)
+        while k < n and total + sizes[k] + self._overhead <= budget:
+            total += sizes[k] + self._overhead
+            k += 1
+        k = max(k, 1)
+        count = self._exact(head + self._tail(history, k))
+        while count > budget and k > 1:  # the estimate was optimistic
+            k -= 1
+            count = self._exact(head + self._tail(history, k))
+        if count > budget:
             return self._truncated(head, history)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if fits(mid):
-                lo = mid
+        # Grow while the next older turn might fit: it adds at least its own tokens, less a boundary merge.
+        while k < n and budget - count >= sizes[k] - 2:
+            more = self._exact(head + self._tail(history, k + 1))
+            if more > budget:
+                break
+            k, count = k + 1, more
+        self._overhead = max(0.0, (count - base - sum(sizes[:k])) / k)  # calibrate the next estimate
+        tail = self._tail(history, k)
+        return self._finish(head + tail, n - len(tail), False)
+
+    def _size(self, text: str) -> int:
+        """Tokens of one message's text (cached: history repeats across builds)."""
+        size = self._sizes.get(text)
+        if size is None:
+            if self._token_sizes:
+                size = len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
             else:
-                hi = mid - 1
-        tail = self._tail(history, lo)
-        return self._finish(head + tail, len(history) - len(tail), False)
+                size = self.count([{"role": "user", "content": text}]) - self._empty_cost()
+            if len(self._sizes) >= 8192:
+                self._sizes.pop(next(iter(self._sizes)))
+            self._sizes[text] = size
+        return size
+
+    def _empty_cost(self) -> int:
+        try:
+            return self.count([])
+        except Exception:  # a custom counter may not accept an empty conversation
+            return 0
+
+    def _exact(self, messages: Messages) -> int:
+        return self.count(messages)
+
+    def _exact_tokens(self, messages: Messages) -> int:
+        """The default counter with a tokenizer; remembers the last prompt so build() need not redo it."""
+        prompt = render_prompt(self.tokenizer, messages)
+        if self._last is not None and self._last[0] == prompt:
+            return len(self._last[1])
+        ids = list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        self._last = (prompt, ids)
+        return len(ids)
 
     @staticmethod
     def _tail(history: Messages, k: int) -> Messages:
@@ -199,5 +249,8 @@ class ContextBuilder:
         if self.tokenizer is None:
             return BuiltContext(messages, self.count(messages), dropped_turns=dropped, truncated=truncated)
         prompt = render_prompt(self.tokenizer, messages)
-        ids = list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        if self._last is not None and self._last[0] == prompt:
+            ids = list(self._last[1])
+        else:
+            ids = list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
         return BuiltContext(messages, len(ids), ids, prompt, dropped, truncated)
