@@ -42,6 +42,7 @@ class TransformersBackend:
         self.seed = seed
         self.model: Any = None
         self.tokenizer: Any = None  # read by the context builder after start()
+        self.context_window: int | None = None  # the model's maximum positions, known after start()
         self.device = torch.device("cpu")
         self.engine: BatchEngine | None = None
 
@@ -67,6 +68,7 @@ class TransformersBackend:
             )
             self.model, self.tokenizer, self.device = loaded.model, loaded.tokenizer, loaded.device
             log.info("model %s ready on %s", self.model_name, self.device)
+        self.context_window = max_positions(self.model.config)
         self.engine = await asyncio.to_thread(self._make_engine)
         self.engine.start()
 

@@ -93,6 +93,30 @@ async def test_real_generation_on_tiny_gpt2(tiny_gpt2: Path) -> None:
         await backend.aclose()
 
 
+async def test_context_builder_and_backend_use_the_same_prompt(tiny_gpt2: Path) -> None:
+    from pipeline.context import ContextBuilder
+    from pipeline.types import Turn
+
+    backend = build_backend(GenerationSettings(model=str(tiny_gpt2)))
+    await backend.start()
+    try:
+        assert isinstance(backend, TransformersBackend) and backend.context_window == 1024
+        builder = ContextBuilder(backend.tokenizer, system_prompt="Be nice.", budget_tokens=40)
+        turns = [Turn(1, "user" if i % 2 == 0 else "assistant", f"turn {i} " * 4) for i in range(9)]
+        built = builder.build(turns)
+        assert built.prompt_ids == backend.prompt_ids(GenerationRequest("x", built.messages))
+        assert built.tokens <= 40
+    finally:
+        await backend.aclose()
+
+
+async def test_closed_engine_answers_with_an_error(small_model: tuple[Any, Any]) -> None:
+    eng = make_engine(*small_model)
+    await eng.aclose()
+    out = await eng.submit([1, 2, 3], GREEDY)
+    assert out.finish_reason == "error" and out.error is not None and "not running" in out.error
+
+
 async def test_sixteen_concurrent_requests_are_batched(tiny_gpt2: Path) -> None:
     backend = build_backend(GenerationSettings(model=str(tiny_gpt2), batch_wait_ms=50))
     await backend.start()
