@@ -26,7 +26,7 @@ from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, Retr
 from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.outbox import Outbox, retry_after_seconds
-from bot.processor import MAX_IN_FLIGHT, PerChatUpdateProcessor, _close_unstarted
+from bot.processor import MAX_IN_FLIGHT, PerChatUpdateProcessor, close_unstarted
 from pipeline.logs import bind_request_id
 from pipeline.store import Store
 from pipeline.types import ConfigError, StoreError
@@ -164,7 +164,7 @@ class UpdateIngest:
         try:
             await self.processor.process_update(update, coroutine)
         finally:
-            _close_unstarted(coroutine)
+            close_unstarted(coroutine)
 
     async def _process(self, update_id: int, update: Update) -> None:
         with bind_request_id(f"upd{update_id}"):

@@ -52,7 +52,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 await asyncio.shield(previous)
             await coroutine
         finally:
-            _close_unstarted(coroutine)
+            close_unstarted(coroutine)
             if previous is not None and not previous.done():
                 # cancelled while waiting: the next update of this chat still waits for `previous`
                 previous.add_done_callback(lambda _f: _resolve(done))
@@ -78,7 +78,7 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _close_unstarted(coroutine: Awaitable[Any]) -> None:
+def close_unstarted(coroutine: Awaitable[Any]) -> None:
     """A coroutine that never ran must be closed, or Python warns that it was never awaited."""
     if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED:
         coroutine.close()
