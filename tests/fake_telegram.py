@@ -23,97 +23,34 @@ import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiohttp import web
+from fake_telegram_types import (
+    BOOL_FIELDS,
+    DEFAULT_TOKEN,
+    INT_FIELDS,
+    JSON_FIELDS,
+    Fault,
+    LimitChecker,
+    SentMessage,
+    TokenBucket,
+    error_response,
+    ok_response,
+    utf16_len,
+)
 
-DEFAULT_TOKEN = "123456789:TESTtokenTESTtokenTESTtokenTESTtoken"
-_JSON_FIELDS = {"reply_markup", "reply_parameters", "entities", "allowed_updates", "commands", "scope",
-                "link_preview_options", "caption_entities"}
-_INT_FIELDS = {"offset", "limit", "timeout", "message_id", "reply_to_message_id", "max_connections"}
-_BOOL_FIELDS = {"show_alert", "drop_pending_updates", "disable_notification", "allow_sending_without_reply"}
 T = TypeVar("T")
-
-
-def utf16_len(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-@dataclass
-class SentMessage:
-    """A message the bot sent (its current state: edits change text and markup)."""
-
-    chat_id: int
-    message_id: int
-    text: str
-    parse_mode: str | None = None
-    reply_markup: dict[str, Any] | None = None
-    reply_to_message_id: int | None = None
-    at: float = 0.0
-    edits: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        rows = (self.reply_markup or {}).get("inline_keyboard") or []
-        return [button for row in rows for button in row]
-
-
-@dataclass
-class Fault:
-    status: int
-    description: str
-    retry_after: int | None = None
-    only_with_parse_mode: bool = False
-
-
-class TokenBucket:
-    """Tolerant flood check: `capacity` messages at once, refilled at `rate` per second."""
-
-    def __init__(self, capacity: float, rate: float) -> None:
-        self.capacity = capacity
-        self.rate = rate
-        self.tokens = capacity
-        self.last: float | None = None
-
-    def take(self, now: float) -> bool:
-        if self.last is not None:
-            self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        if self.tokens >= 1.0 - 1e-9:
-            self.tokens -= 1.0
-            return True
-        self.tokens = 0.0
-        return False
-
-
-class LimitChecker:
-    """Counts sends beyond Telegram's limits: >1/s per private chat, >20/min per group, >30/s overall."""
-
-    def __init__(self, *, private_burst: float = 3, group_burst: float = 22, overall_burst: float = 35) -> None:
-        self._private: dict[int, TokenBucket] = defaultdict(lambda: TokenBucket(private_burst, 1.0))
-        self._group: dict[int, TokenBucket] = defaultdict(lambda: TokenBucket(group_burst, 20 / 60))
-        self._overall = TokenBucket(overall_burst, 30.0)
-        self.violations: dict[str, int] = {"private": 0, "group": 0, "overall": 0}
-
-    def record(self, chat_id: int, private: bool, now: float) -> None:
-        bucket = self._private[chat_id] if private else self._group[chat_id]
-        if not bucket.take(now):
-            self.violations["private" if private else "group"] += 1
-        if not self._overall.take(now):
-            self.violations["overall"] += 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.violations.values())
+__all__ = ["DEFAULT_TOKEN", "FakeTelegram", "Fault", "LimitChecker", "SentMessage", "TokenBucket", "utf16_len"]
 
 
 class FakeTelegram:
     def __init__(self, *, token: str = DEFAULT_TOKEN, bot_id: int = 7_000_001, username: str = "parley_test_bot") -> None:
         self.token = token
-        self.bot_user: dict[str, Any] = {"id": bot_id, "is_bot": True, "first_name": "Parley", "username": username,
-                         "can_join_groups": True, "can_read_all_group_messages": False,
-                         "supports_inline_queries": False}
+        self.bot_user: dict[str, Any] = {
+            "id": bot_id, "is_bot": True, "first_name": "Parley", "username": username, "can_join_groups": True,
+            "can_read_all_group_messages": False, "supports_inline_queries": False,
+        }
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._cond: asyncio.Condition | None = None
@@ -335,11 +272,11 @@ class FakeTelegram:
         for key, value in form.items():
             if not isinstance(value, str):
                 continue
-            if key in _JSON_FIELDS:
+            if key in JSON_FIELDS:
                 params[key] = json.loads(value)
-            elif key in _INT_FIELDS or key == "chat_id" and value.lstrip("-").isdigit():
+            elif key in INT_FIELDS or key == "chat_id" and value.lstrip("-").isdigit():
                 params[key] = int(value)
-            elif key in _BOOL_FIELDS:
+            elif key in BOOL_FIELDS:
                 params[key] = value == "true"
             else:
                 params[key] = value
@@ -347,13 +284,13 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
+            return error_response(401, "Unauthorized")
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
-            return _error(404, "Not Found: method not found")
+            return error_response(404, "Not Found: method not found")
         response: web.Response = await handler(params)
         await self._notify()
         return response
@@ -370,11 +307,11 @@ class FakeTelegram:
         return msg
 
     async def _m_getme(self, params: dict[str, Any]) -> web.Response:
-        return _ok(self.bot_user)
+        return ok_response(self.bot_user)
 
     async def _m_getupdates(self, params: dict[str, Any]) -> web.Response:
         if self.webhook:
-            return _error(409, "Conflict: can't use getUpdates method while webhook is active")
+            return error_response(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = params.get("offset")
         if self.on_get_updates is not None:
             result = self.on_get_updates(offset)
@@ -403,22 +340,22 @@ class FakeTelegram:
                 except TimeoutError:
                     pass
         if waiter.done() and self._poll_waiter is not waiter:
-            return _error(409, "Conflict: terminated by other getUpdates request")
+            return error_response(409, "Conflict: terminated by other getUpdates request")
         limit = int(params.get("limit") or 100)
         batch = self.updates[: max(1, min(limit, 100))]
         self.get_updates_log.append({"offset": offset, "at": time.monotonic(),
                                      "returned": [u.get("update_id") for u in batch]})
-        return _ok(batch)
+        return ok_response(batch)
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
         chat_id = params.get("chat_id")
         text = params.get("text")
         if not isinstance(chat_id, int):
-            return _error(400, "Bad Request: chat not found")
+            return error_response(400, "Bad Request: chat not found")
         if not text:
-            return _error(400, "Bad Request: message text is empty")
+            return error_response(400, "Bad Request: message text is empty")
         if utf16_len(text) > 4096:
-            return _error(400, "Bad Request: message is too long")
+            return error_response(400, "Bad Request: message is too long")
         for key in (chat_id, None):
             queue = self.faults.get(key)
             if queue:
@@ -426,7 +363,7 @@ class FakeTelegram:
                 if fault.only_with_parse_mode and not params.get("parse_mode"):
                     continue
                 queue.popleft()
-                return _error(fault.status, fault.description, fault.retry_after)
+                return error_response(fault.status, fault.description, fault.retry_after)
         reply_to = (params.get("reply_parameters") or {}).get("message_id") or params.get("reply_to_message_id")
         message_id = next(self._message_ids[chat_id])
         msg = self._message_dict(chat_id, message_id, text, params.get("reply_markup"), reply_to)
@@ -435,7 +372,7 @@ class FakeTelegram:
         self.sent[chat_id].append(SentMessage(chat_id, message_id, text, params.get("parse_mode"),
                                               params.get("reply_markup"), reply_to, now))
         self.limits.record(chat_id, self.chat(chat_id)["type"] == "private", now)
-        return _ok(msg)
+        return ok_response(msg)
 
     async def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
         return self._edit(params, text=params.get("text"), markup=params.get("reply_markup"))
@@ -448,58 +385,47 @@ class FakeTelegram:
         try:
             sent = self.message(int(chat_id), int(message_id))  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError):
-            return _error(400, "Bad Request: message to edit not found")
+            return error_response(400, "Bad Request: message to edit not found")
         new_text = sent.text if text is None else text
         if new_text == sent.text and markup == sent.reply_markup:
-            return _error(400, "Bad Request: message is not modified")
+            return error_response(400, "Bad Request: message is not modified")
         sent.edits.append({"text": sent.text, "reply_markup": sent.reply_markup, "at": time.monotonic()})
         sent.text, sent.reply_markup = new_text, markup
         msg = self._message_dict(sent.chat_id, sent.message_id, new_text, markup, sent.reply_to_message_id)
         self.messages[sent.chat_id][sent.message_id] = msg
-        return _ok(msg)
+        return ok_response(msg)
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> web.Response:
         self.callback_answers.append(params)
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_sendchataction(self, params: dict[str, Any]) -> web.Response:
         self.chat_actions.append(params)
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> web.Response:
         self.commands.append(params)
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_deletemycommands(self, params: dict[str, Any]) -> web.Response:
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook = params
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook = None
         if params.get("drop_pending_updates"):
             self.updates.clear()
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_getwebhookinfo(self, params: dict[str, Any]) -> web.Response:
         url = (self.webhook or {}).get("url", "")
-        return _ok({"url": url, "has_custom_certificate": False, "pending_update_count": len(self.updates)})
+        return ok_response({"url": url, "has_custom_certificate": False, "pending_update_count": len(self.updates)})
 
     async def _m_close(self, params: dict[str, Any]) -> web.Response:
-        return _ok(True)
+        return ok_response(True)
 
     async def _m_logout(self, params: dict[str, Any]) -> web.Response:
-        return _ok(True)
-
-
-def _ok(result: Any) -> web.Response:
-    return web.json_response({"ok": True, "result": result})
-
-
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    if retry_after is not None:
-        body["parameters"] = {"retry_after": retry_after}
-    return web.json_response(body, status=status)
+        return ok_response(True)
