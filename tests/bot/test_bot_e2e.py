@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
+
+import pytest
 
 from bot_harness import FAST_PRIVATE, MODERATOR_CHAT, SettingsFactory, bot_running, wait_settled
 from fake_telegram import FakeTelegram
@@ -11,6 +12,7 @@ from fake_telegram import FakeTelegram
 from bot.handlers import NEW_TEXT, NOT_ALLOWED, QUOTA_TEXT, TEXT_ONLY, UNKNOWN_COMMAND
 from bot.splitting import utf16_len
 from pipeline.store import Store
+from pipeline.types import StoreError
 
 
 async def test_twenty_chats_three_messages_each_in_order_no_duplicates(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
@@ -200,4 +202,11 @@ async def test_malformed_updates_do_not_stop_the_bot(fake: FakeTelegram, make_se
         states = await runner.s.store.db.execute_fetchall("SELECT state FROM updates ORDER BY update_id")
     assert fake.texts(9001) == ["still alive \ufffd with a lone surrogate"]
     assert [s[0] for s in states][-1] == "done" and "error" in [s[0] for s in states]
-    await asyncio.sleep(0)
+
+
+async def test_second_bot_on_the_same_store_is_refused(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
+    settings = make_settings()
+    async with bot_running(settings):
+        with pytest.raises(StoreError, match="already used by another running bot"):
+            async with bot_running(settings):
+                pass
