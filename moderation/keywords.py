@@ -26,8 +26,8 @@ from pipeline.types import ConfigError
 __all__ = ["INFLECTIONS", "KeywordStage", "RegexStage", "build_text_stages", "load_terms"]
 
 # Endings a plain term may take and still count: fucks, fucked, fucking, fuckin, fucker(s), bitchy.
-INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "n", "er", "ers", "r", "rs", "y", "ie",
-                         "ies", "ier", "iest", "z", "ez", "a", "as", "az"})
+INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "er", "ers", "r", "rs", "y", "ie", "ies",
+                         "ier", "iest", "z", "ez"})
 _MAX_SUFFIX = max(map(len, INFLECTIONS))
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _OFFLOAD_CHARS = 20_000  # batches larger than this leave the event loop

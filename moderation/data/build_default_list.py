@@ -24,8 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from moderation.data.curation import CANONICAL, DROP, EXCEPTIONS, EXTRA, OVERRIDE, ROOTS  # noqa: E402
+from moderation.data.curation import (  # noqa: E402
+    CANONICAL, DROP, EXCEPTIONS, EXTRA, MASKED, OVERRIDE, ROOTS)
 from moderation.normalize import normalize  # noqa: E402
+from moderation.wordlists import parse_term  # noqa: E402
 
 LOW, MEDIUM, HIGH = "low", "medium", "high"
 _RANK = {LOW: 0, MEDIUM: 1, HIGH: 2}
@@ -82,7 +84,8 @@ def read_sources(shared: Path) -> dict[str, tuple[str, str, str, str]]:
 
 
 def _strip(spec: str) -> str:
-    return spec.lstrip("=*").rstrip("*")
+    """The term without its markers, exactly as the loader reads it."""
+    return parse_term(spec, "curation").text
 
 
 def _covered(key: str, roots: list[tuple[str, bool, bool]]) -> bool:
@@ -98,12 +101,25 @@ def _covered(key: str, roots: list[tuple[str, bool, bool]]) -> bool:
     return False
 
 
+def masked_spellings(word: str) -> list[str]:
+    """f*ck, fu*k, f**k, f***: each block of interior letters, and all but the first, as "*"."""
+    out = []
+    for a in range(1, len(word) - 1):
+        for b in range(a + 1, len(word)):
+            out.append(word[:a] + "*" * (b - a) + word[b:])
+    out.append(word[0] + "*" * (len(word) - 1))
+    return out
+
+
 def build(shared: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(rows of term spec, category, severity; exception specs)."""
     found = read_sources(shared)
-    drop = {_key(t) for t in DROP}
+    drop = {_key(_strip(t)) for t in DROP}
     roots = [(_key(_strip(r)), r.startswith("*"), r.endswith("*")) for r in ROOTS]
     curated = {**OVERRIDE, **EXTRA}
+    for word, value in MASKED.items():
+        for spelling in masked_spellings(word):
+            curated.setdefault(spelling, value)  # f***** is fucker or faggot: the first one listed
     rows: dict[str, tuple[str, str, str]] = {}
     for key, (term, category, severity, _src) in sorted(found.items()):
         if key in drop or len(key) < 3 or not any(ch.isalpha() for ch in key) or _covered(key, roots):
@@ -114,7 +130,7 @@ def build(shared: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     seen: set[str] = set()
     for spec, (category, severity) in {**ROOTS, **curated}.items():
         key = _key(_strip(spec))
-        assert key not in seen, f"{spec!r} is curated twice (ROOTS/OVERRIDE/EXTRA)"
+        assert key not in seen, f"{spec!r} is curated twice (ROOTS/OVERRIDE/EXTRA/MASKED)"
         seen.add(key)
         rows.pop(key, None)
         rows["=" + spec] = (spec, category, severity)  # curated rows keyed apart from source keys
