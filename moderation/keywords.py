@@ -184,7 +184,7 @@ class KeywordStage:
             if type(value) is tuple:
                 found.append((last, value))
                 continue
-            trig = value if type(value) is int else value[1]  # type: ignore[index]
+            trig = value if type(value) is int else value[1]
             if trig >= 0:
                 leet.append(last - trig)
             else:

@@ -17,40 +17,18 @@ import re
 import unicodedata
 from typing import Iterator, Match as ReMatch
 
-import ahocorasick
+from moderation.charmaps import (ALT as _ALT, APOSTROPHES as _APOSTROPHES, CONFUSABLES as _CONFUSABLES,
+                                 INVISIBLE as _INVISIBLE, LATIN_EXTRA as _LATIN_EXTRA,
+                                 LEET_DIGITS as _LEET_DIGITS, LEET_EDGE as _LEET_EDGE,
+                                 LEET_INNER as _LEET_INNER, JOINABLE, RUN, build_triggers)
 
 __all__ = ["JOINABLE", "RUN", "Normalized", "fold", "joinable_at_start", "normalize", "normalize_folded",
            "trigger_words"]
 
 _CACHE_MAX = 200_000
-_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u200b\u2060\ufeff\u00ad")
-_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
-# Latin letters that NFKD does not reduce to ASCII (stroked letters, small capitals, ligatures).
-_LATIN_EXTRA = {
-    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ð": "d", "ı": "i",
-    "ȷ": "j", "ɑ": "a", "ɡ": "g", "ɩ": "i", "æ": "ae", "œ": "oe", "ᴀ": "a", "ʙ": "b", "ᴄ": "c",
-    "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
-    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
-    "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ɓ": "b", "ƈ": "c", "ɗ": "d", "ƒ": "f", "ɠ": "g", "ɦ": "h",
-    "ƙ": "k", "ɱ": "m", "ɲ": "n", "ƥ": "p", "ʠ": "q", "ʂ": "s", "ƭ": "t", "ʋ": "v", "ⱳ": "w",
-    "ƴ": "y", "ȥ": "z",
-}
-# Cyrillic, Greek and Armenian letters that look like Latin ones (after casefolding).
-_CONFUSABLES = {
-    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "и": "u", "к": "k", "м": "m", "н": "h",
-    "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b", "ѕ": "s",
-    "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y",
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
-    "օ": "o", "ս": "u", "զ": "q", "ց": "g", "հ": "h", "ո": "n",
-}
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
 
-_LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g"}
-_LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
-_LEET_INNER = {"!": "i", "|": "l", "+": "t", "(": "c"}  # only between two letters: b!tch
-_ALT = {"1": "l", "!": "l", "|": "i"}  # the second reading
 _LEET_CHARS = "0-9@$!|+("
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(")
 _DIGIT_RUN = re.compile("[0-9]+")
@@ -67,35 +45,10 @@ _HAS_LETTER = re.compile("[a-z]")
 _JOIN_SEPS = " .*~,:/\\'\"^_-"
 
 
-_RUN, _JOINABLE = -1, -2  # trigger kinds; values >= 0 are "leet character this far before the end"
+_TRIGGERS = build_triggers(_JOIN_SEPS)
 
 
-def _build_triggers() -> ahocorasick.Automaton:
-    """One C-speed pass that finds leet characters next to letters and says whether the (slow)
-    join/run regexes are worth running; Python's re costs ~15 ns a character per pattern."""
-    auto = ahocorasick.Automaton()
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    for a in letters:
-        for ch in "0123456789@$":
-            auto.add_word(a + ch, 0)
-            auto.add_word(ch + a, 1)
-        for b in letters:
-            for ch in _LEET_INNER:
-                auto.add_word(a + ch + b, 1)
-    for a in letters:
-        auto.add_word(a * 3, _RUN)
-        for b in letters:
-            for sep in (*_JOIN_SEPS.replace(" ", ""), ". ", ", "):
-                auto.add_word(a + sep + b + sep, _JOINABLE)
-            for before in " (\"'[":  # "is a " must not trigger, so a boundary comes first
-                auto.add_word(before + a + " " + b + " ", _JOINABLE)
-    auto.make_automaton()
-    return auto
-
-
-_TRIGGERS = _build_triggers()
-
-# ASCII fast path: lowercase, whitespace/dash/underscore → space, curly quotes handled below.
+# ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
 _ASCII_BYTES = bytearray(range(256))
 for _b in range(65, 91):
     _ASCII_BYTES[_b] = _b + 32
@@ -268,7 +221,7 @@ def _triggers(t: str) -> tuple[list[int], bool, bool]:
             kinds.add(kind)
     if len(leet) > 1:
         leet.sort()
-    return leet, _JOINABLE in kinds or joinable_at_start(t), _RUN in kinds
+    return leet, JOINABLE in kinds or joinable_at_start(t), RUN in kinds
 
 
 def joinable_at_start(t: str) -> bool:
@@ -412,8 +365,6 @@ def trigger_words() -> list[tuple[str, int]]:
     JOINABLE say that run collapsing / separator joining may apply."""
     return list(_TRIGGERS.items())
 
-
-RUN, JOINABLE = _RUN, _JOINABLE
 
 
 def normalize_folded(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,

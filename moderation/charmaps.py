@@ -1,0 +1,56 @@
+"""Character tables for moderation.normalize: invisibles, look-alikes, leetspeak, triggers."""
+
+from __future__ import annotations
+
+import ahocorasick
+
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u200b\u2060\ufeff\u00ad")
+APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+# Latin letters that NFKD does not reduce to ASCII (stroked letters, small capitals, ligatures).
+LATIN_EXTRA = {
+    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ð": "d", "ı": "i",
+    "ȷ": "j", "ɑ": "a", "ɡ": "g", "ɩ": "i", "æ": "ae", "œ": "oe", "ᴀ": "a", "ʙ": "b", "ᴄ": "c",
+    "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
+    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ʏ": "y", "ᴢ": "z", "ɓ": "b", "ƈ": "c", "ɗ": "d", "ƒ": "f", "ɠ": "g", "ɦ": "h",
+    "ƙ": "k", "ɱ": "m", "ɲ": "n", "ƥ": "p", "ʠ": "q", "ʂ": "s", "ƭ": "t", "ʋ": "v", "ⱳ": "w",
+    "ƴ": "y", "ȥ": "z",
+}
+# Cyrillic, Greek and Armenian letters that look like Latin ones (after casefolding).
+CONFUSABLES = {
+    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "и": "u", "к": "k", "м": "m", "н": "h",
+    "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b", "ѕ": "s",
+    "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l", "ү": "y",
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    "օ": "o", "ս": "u", "զ": "q", "ց": "g", "հ": "h", "ո": "n",
+}
+LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g"}
+LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
+LEET_INNER = {"!": "i", "|": "l", "+": "t", "(": "c"}  # only between two letters: b!tch
+ALT = {"1": "l", "!": "l", "|": "i"}  # the second reading
+
+RUN, JOINABLE = -1, -2  # trigger kinds; values >= 0 are "leet character this far before the end"
+
+
+def build_triggers(join_seps: str) -> ahocorasick.Automaton:
+    """One C-speed pass that finds leet characters next to letters and says whether the (slow)
+    join/run regexes are worth running; Python's re costs ~15 ns a character per pattern."""
+    auto = ahocorasick.Automaton()
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for a in letters:
+        for ch in "0123456789@$":
+            auto.add_word(a + ch, 0)
+            auto.add_word(ch + a, 1)
+        for b in letters:
+            for ch in LEET_INNER:
+                auto.add_word(a + ch + b, 1)
+    for a in letters:
+        auto.add_word(a * 3, RUN)
+        for b in letters:
+            for sep in (*join_seps.replace(" ", ""), ". ", ", "):
+                auto.add_word(a + sep + b + sep, JOINABLE)
+            for before in " (\"'[":  # "is a " must not trigger, so a boundary comes first
+                auto.add_word(before + a + " " + b + " ", JOINABLE)
+    auto.make_automaton()
+    return auto
