@@ -10,6 +10,8 @@ shitake) is dropped. Every spelling variant from moderation.normalize is scanned
 from __future__ import annotations
 
 import asyncio
+import bisect
+import itertools
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -142,8 +144,16 @@ class KeywordStage:
                     hits.append((start, stop, i, j, e))
         if not excs:
             return [(s, x, e) for s, x, _, _, e in hits]
-        return [(s, x, e) for s, x, i, j, e in hits
-                if not any(a <= i and j <= b for a, b in excs)]
+        # Drop hits inside an exception: sort exceptions by start, keep the running max of ends.
+        excs.sort()
+        starts = [a for a, _ in excs]
+        reach = list(itertools.accumulate((b for _, b in excs), max))
+        out = []
+        for s, x, i, j, e in hits:
+            k = bisect.bisect_right(starts, i) - 1
+            if k < 0 or reach[k] < j:
+                out.append((s, x, e))
+        return out
 
     def _matches(self, variant: Normalized, hits: list[tuple[int, int, _Entry]],
                  best: dict[tuple[int, int], Match] | None = None) -> list[Match]:
