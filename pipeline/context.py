@@ -98,7 +98,7 @@ class ContextBuilder:
     ) -> None:
         if budget_tokens < 1:
             raise ValueError("budget_tokens must be positive")
-        self.tokenizer = tokenizer
+        self.tokenizer: Any = tokenizer
         self.system_prompt = system_prompt
         self.budget_tokens = budget_tokens
         self.marker = marker

@@ -46,7 +46,8 @@ class StaticBatchEngine(BatchEngine):
         if cache is None:
             from transformers import StaticCache
 
-            cache = self._caches[rows] = StaticCache(config=self.model.config, max_cache_len=self.max_cache_len)
+            length = self.max_cache_len or 0  # only called when max_cache_len is set
+            cache = self._caches[rows] = StaticCache(config=self.model.config, max_cache_len=length)
         cache.reset()
         return cache
 
