@@ -39,11 +39,13 @@ def build_moderator(settings: Settings) -> Moderator:
 def build_context(settings: Settings, backend: Backend) -> Any:
     from pipeline.context import ContextBuilder
 
-    return ContextBuilder(
-        getattr(backend, "tokenizer", None),
-        system_prompt=settings.generation.system_prompt,
-        budget_tokens=settings.generation.context_tokens,
-    )
+    g = settings.generation
+    budget = g.context_tokens
+    window = getattr(backend, "context_window", None)
+    if isinstance(window, int) and window > 0:
+        # leave room for the reply inside the model's position limit
+        budget = max(16, min(budget, window - g.max_new_tokens))
+    return ContextBuilder(getattr(backend, "tokenizer", None), system_prompt=g.system_prompt, budget_tokens=budget)
 
 
 @dataclass
