@@ -76,8 +76,9 @@ class ModerationSettings(_Model):
         }
     )
     flagged_action: Action = Action.HOLD
-    # category or severity -> action, e.g. {profanity = "redact", high = "block"}
-    actions: dict[str, Action] = Field(default_factory=dict)
+    # category or severity -> action, e.g. {profanity = "redact", high = "block"}.
+    # Default: mild words (severity low) are masked rather than held; replace the table to change it.
+    actions: dict[str, Action] = Field(default_factory=lambda: {"low": Action.REDACT})
     input: InputModerationSettings = Field(default_factory=InputModerationSettings)
     texts: ModerationTexts = Field(default_factory=ModerationTexts)
     hot_reload: bool = True

@@ -54,7 +54,7 @@ async def test_word_list_edit_takes_effect_and_broken_edit_is_ignored(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     words = tmp_path / "words.csv"
     touch(words, "darn,mild,low\n")
-    settings = ModerationSettings(lists=[words], reload_interval_s=3600)
+    settings = ModerationSettings(lists=[words], reload_interval_s=3600, actions={})
     engine = ModerationEngine.from_settings(settings, loader=lambda: settings, watch=True)
     async with engine:
         watcher = engine._watcher
@@ -93,7 +93,7 @@ async def test_toml_edit_reloads_through_load_settings(tmp_path: Path, monkeypat
     from pipeline.settings import load_settings
 
     config = tmp_path / "parley.toml"
-    touch(config, '[moderation]\nterms = [{term = "heck", category = "mild", severity = "low"}]\n')
+    touch(config, '[moderation]\nterms = [{term = "heck", category = "mild", severity = "medium"}]\n')
     monkeypatch.setenv("PARLEY_CONFIG_FILE", str(config))
     engine = ModerationEngine.from_settings(load_settings().moderation, watch=True)  # default loader
     async with engine:
@@ -102,7 +102,7 @@ async def test_toml_edit_reloads_through_load_settings(tmp_path: Path, monkeypat
         assert await action(engine, "heck") is Action.HOLD
 
         touch(config, '[moderation]\nflagged_action = "block"\n'
-                      'terms = [{term = "heck", category = "mild", severity = "low"}]\n')
+                      'terms = [{term = "heck", category = "mild", severity = "medium"}]\n')
         assert await watcher.poll_once()
         assert await action(engine, "heck") is Action.BLOCK
 
@@ -114,7 +114,7 @@ async def test_toml_edit_reloads_through_load_settings(tmp_path: Path, monkeypat
         assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 2
         assert await action(engine, "heck") is Action.BLOCK
 
-        touch(config, '[moderation]\nterms = [{term = "gosh", category = "mild", severity = "low"}]\n')
+        touch(config, '[moderation]\nterms = [{term = "gosh", category = "mild", severity = "medium"}]\n')
         assert await watcher.poll_once()
         assert await action(engine, "gosh") is Action.HOLD
         assert await action(engine, "heck") is Action.ALLOW
@@ -123,7 +123,7 @@ async def test_toml_edit_reloads_through_load_settings(tmp_path: Path, monkeypat
 async def test_background_polling_picks_up_a_change(tmp_path: Path) -> None:
     words = tmp_path / "words.csv"
     touch(words, "darn,mild,low\n")
-    settings = ModerationSettings(lists=[words], reload_interval_s=0.05)
+    settings = ModerationSettings(lists=[words], reload_interval_s=0.05, actions={})
     new = settings.model_copy(update={"flagged_action": Action.BLOCK})
     current = [settings]
     async with ModerationEngine.from_settings(settings, loader=lambda: current[0]) as engine:
