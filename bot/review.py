@@ -114,6 +114,7 @@ class ReviewDesk:
         self.settings = settings
         self.bot = outbox.bot
         self._wake = asyncio.Event()
+        self._stopping = False
         self._sync_lock = asyncio.Lock()
         self._edited: set[int] = set()
 
@@ -129,6 +130,11 @@ class ReviewDesk:
         """Ask the sync loop to run now (after a hold or a decision)."""
         self._wake.set()
 
+    def request_stop(self) -> None:
+        """Let `run` return after the sync in progress (a sync is never cut in half on shutdown)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self, interval_s: float) -> None:
         """Sync on every kick and at least every `interval_s` (e.g. `parley review` decisions)."""
         while True:
@@ -136,6 +142,8 @@ class ReviewDesk:
                 await asyncio.wait_for(self._wake.wait(), interval_s)
             except TimeoutError:
                 pass
+            if self._stopping:
+                return
             self._wake.clear()
             try:
                 await self.sync()
@@ -174,16 +182,22 @@ class ReviewDesk:
         if held.id not in self._edited:
             await self._edit_decided(held)
 
-    async def _edit_decided(self, held: HeldReply) -> None:
+    async def _edit_decided(self, held: HeldReply, pressed: tuple[int, int] | None = None) -> None:
+        """Show the decision on the recorded moderator message (and on the pressed one, if another)."""
         self._edited.add(held.id)
-        if held.moderator_chat_id is None or held.moderator_message_id is None:
-            return
-        chat_id, message_id = held.moderator_chat_id, held.moderator_message_id
+        targets = {pressed} if pressed is not None else set()
+        if held.moderator_chat_id is not None and held.moderator_message_id is not None:
+            targets.add((held.moderator_chat_id, held.moderator_message_id))
+        for chat_id, message_id in targets:
+            await self._edit(held, chat_id, message_id)
+
+    async def _edit(self, held: HeldReply, chat_id: int, message_id: int) -> None:
         try:
             await _with_retries(lambda: self.bot.edit_message_text(format_decision(held), chat_id=chat_id,
                                                                    message_id=message_id))
         except TelegramError as err:  # cosmetic: the decision itself is stored
-            log.warning("could not update the moderator message of #%s: %s", held.id, err)
+            if "not modified" not in str(err):
+                log.warning("could not update the moderator message of #%s: %s", held.id, err)
 
     # -- Telegram handlers -------------------------------------------------------------
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -204,9 +218,8 @@ class ReviewDesk:
             return
         held = await self.store.get_held(parsed.held_id)
         message = query.message
-        mismatch = (held is not None and held.moderator_message_id is not None and message is not None
-                    and (message.chat.id, message.message_id) != (held.moderator_chat_id, held.moderator_message_id))
-        if held is None or mismatch:
+        pressed = (message.chat.id, message.message_id) if message is not None else None
+        if held is None or not _announces(message, held):
             await self.store.audit("review_invalid", actor=actor, ref_id=parsed.held_id,
                                    detail={"data": query.data, "reason": "unknown item" if held is None else "wrong message"})
             await _answer(query.answer("This button does not match a held reply.", show_alert=True))
@@ -215,11 +228,11 @@ class ReviewDesk:
         if decided is None:
             current = await self.store.get_held(parsed.held_id) or held
             await _answer(query.answer(f"Already {current.state} by {current.decided_by}.", show_alert=True))
-            if current.id not in self._edited:
-                await self._edit_decided(current)
+            if current.id not in self._edited or (message is not None and getattr(message, "reply_markup", None)):
+                await self._edit_decided(current, pressed)
             return
         await _answer(query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
-        await self._edit_decided(decided)
+        await self._edit_decided(decided, pressed)
         self.kick()
 
     async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,6 +248,19 @@ class ReviewDesk:
             return
         items = await self.store.list_held("pending", limit=QUEUE_LIMIT + 1)
         await self.outbox.send(chat.id, format_queue(items), kind="queue")
+
+
+def _announces(message: object, held: HeldReply) -> bool:
+    """Whether the pressed message is an announcement of this item (forged data under another item's
+    message is refused). Telegram, not the client, supplies the message, so its text is trustworthy;
+    an item announced twice (crash between posting and recording) is accepted from either message."""
+    if message is None:
+        return False
+    text = getattr(message, "text", None)
+    if isinstance(text, str):
+        return text.startswith(f"Held reply #{held.id} (")
+    ids = (getattr(getattr(message, "chat", None), "id", None), getattr(message, "message_id", None))
+    return ids == (held.moderator_chat_id, held.moderator_message_id)
 
 
 def format_queue(items: list[HeldReply]) -> str:

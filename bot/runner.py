@@ -32,6 +32,7 @@ from pipeline.types import ConfigError
 log = logging.getLogger("parley.bot")
 
 SHUTDOWN_GRACE_S = 15.0
+BACKGROUND_GRACE_S = 10.0
 _SECRET_OK = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -42,6 +43,7 @@ class BotRunner:
         self.webhook: WebhookServer | None = None
         self._intake: asyncio.Task[None] | None = None
         self._background: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
         self._app_started = False
 
     @property
@@ -109,7 +111,10 @@ class BotRunner:
 
     async def _retry_outbox(self, interval_s: float) -> None:
         while True:
-            await asyncio.sleep(interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), interval_s)
+            if self._stopping.is_set():
+                return
             try:
                 await self.s.outbox.flush()
             except (asyncio.CancelledError, KeyboardInterrupt):
@@ -138,8 +143,14 @@ class BotRunner:
         if self.webhook is not None:
             await self.webhook.stop()  # the webhook stays registered: Telegram queues updates meanwhile
         await self.s.ingest.drain(SHUTDOWN_GRACE_S)
-        for task in self._background:
-            task.cancel()
+        # background loops finish the round in progress (no send is cut between Telegram's
+        # confirmation and the store's record of it), then they are cancelled if still busy
+        self._stopping.set()
+        self.s.review.request_stop()
+        if self._background:
+            _done, busy = await asyncio.wait(self._background, timeout=BACKGROUND_GRACE_S)
+            for task in busy:
+                task.cancel()
         for task in self._background:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 
 from bot_harness import FAST_PRIVATE, HOLD_TERM, MODERATOR_CHAT, MODERATOR_ID, SettingsFactory, bot_running, wait_settled
@@ -138,3 +139,24 @@ async def _parley(settings: Settings, *args: str) -> tuple[int, str]:
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     return proc.returncode or 0, out.decode()
+
+
+async def test_item_announced_twice_can_be_decided_from_either_message(
+    fake: FakeTelegram, make_settings: SettingsFactory,
+) -> None:
+    """A crash between posting an item and recording the post makes the next start post it again."""
+    settings = make_settings()
+    async with bot_running(settings):
+        fake.inject_message(4001, f"twice {HOLD_TERM}")
+        old = await _held_announcement(fake)
+    with sqlite3.connect(settings.storage.path) as db:  # as if the bot died before recording the post
+        db.execute("UPDATE held_replies SET moderator_message_id = NULL")
+    async with bot_running(settings) as runner:
+        new = await _held_announcement(fake, 2)
+        assert new.text == old.text
+        fake.inject_callback(MODERATOR_ID, old, old.buttons[0]["callback_data"])
+        await fake.wait_sent(4001, 2)
+        await fake.wait_for(lambda: not old.buttons and not new.buttons, what="both posts edited")
+        await wait_settled(runner)
+    assert fake.texts(4001) == [TEXTS.held, f"twice {HOLD_TERM}"]
+    assert "Approved by" in old.text and "Approved by" in new.text
