@@ -71,6 +71,19 @@ def _hub_error(name: str, err: BaseException) -> ConfigError:
     return ConfigError(f"generation.model: cannot load '{name}' ({why}); {SUGGEST}")
 
 
+def hub_reachable(timeout_s: float = 3.0) -> bool:
+    """A quick TCP probe, so an offline machine fails in seconds instead of after the hub client's retries."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    try:
+        socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout_s).close()
+        return True
+    except OSError:
+        return False
+
+
 def _quantization_config(quantization: str, dtype: torch.dtype, device: torch.device) -> Any:
     if quantization == "none":
         return None
@@ -106,10 +119,12 @@ def load_causal_lm(
     if local and not (path / "config.json").is_file():
         raise ConfigError(f"generation.model: '{name}' is not a model folder (no config.json); {SUGGEST}")
     source = str(path) if local else name
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("TRANSFORMERS_OFFLINE") == "1"
+    local_only = local or offline or not hub_reachable()  # use the hub cache only when the hub is away
     log.info("loading model %s on %s (%s%s)", name, dev, str(torch_dtype).replace("torch.", ""),
              f", {quantization}" if quant is not None else "")
     try:
-        config = AutoConfig.from_pretrained(source, revision=revision)
+        config = AutoConfig.from_pretrained(source, revision=revision, local_files_only=local_only)
     except ValueError as err:
         raise ConfigError(f"generation.model: '{name}' has an unrecognised config ({str(err).splitlines()[0][:120]}); {SUGGEST}") from None
     except Exception as err:
@@ -118,13 +133,13 @@ def load_causal_lm(
     if getattr(config, "is_encoder_decoder", False) or (model_type in ENCODER_ONLY and not getattr(config, "is_decoder", False)):
         raise ConfigError(f"generation.model: '{name}' is a {model_type} model, not a causal language model; {SUGGEST}")
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source, revision=revision)
+        tokenizer = AutoTokenizer.from_pretrained(source, revision=revision, local_files_only=local_only)
     except Exception as err:
         if local:
             raise ConfigError(f"generation.model: '{name}' has no usable tokenizer ({type(err).__name__}); "
                               "add the tokenizer files to the folder") from None
         raise _hub_error(name, err) from None
-    kwargs: dict[str, Any] = {"revision": revision, "dtype": torch_dtype}
+    kwargs: dict[str, Any] = {"revision": revision, "dtype": torch_dtype, "local_files_only": local_only}
     if quant is not None:
         kwargs.update(quantization_config=quant, device_map={"": str(dev)})
     try:
