@@ -90,8 +90,7 @@ class Pipeline:
         self, chat_id: int, user_turn: Turn, timings: TurnTimings, t0: float, *, message_id: int | None, source: str
     ) -> Reply:
         t = time.perf_counter()
-        turns = await self.store.history(chat_id)
-        system_prompt = await self.store.get_system_prompt(chat_id)
+        turns, system_prompt = await self.store.history_and_prompt(chat_id)
         timings.store_s += time.perf_counter() - t
         t = time.perf_counter()
         built = self.context.build(turns, system_prompt=system_prompt)
@@ -115,7 +114,9 @@ class Pipeline:
         t = time.perf_counter()
         (verdict,) = await self.moderator.moderate([result.text], source="output")
         timings.moderate_s += time.perf_counter() - t
+        t = time.perf_counter()
         reply = await self._apply_verdict(chat_id, user_turn, result.text, verdict, message_id, source)
+        timings.store_s += time.perf_counter() - t
         reply.extra["tokens"] = result.tokens
         return self._finish(reply, timings, t0)
 

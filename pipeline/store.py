@@ -1,4 +1,11 @@
-"""SQLite store (aiosqlite, WAL): chats, turns, held replies, audit log, updates, outbox."""
+"""SQLite store (aiosqlite, WAL): chats, turns, held replies, audit log, updates, outbox.
+
+The connection is in autocommit mode: every write statement is its own transaction, committed when
+the awaited call returns (what the explicit commit after each statement did, one thread hop less).
+A conversation turn costs one round trip to the database thread per call: the hot paths
+(`add_turn`, `history_and_prompt`) are single statements, because each hop to aiosqlite's thread
+costs more than the SQL itself.
+"""
 
 from __future__ import annotations
 
@@ -78,7 +85,7 @@ class Store:
                 self._release_lock()
                 raise StoreError(f"storage.path: cannot create {self.path}: {err.strerror}") from None
         try:
-            self._db = await aiosqlite.connect(self.path, timeout=5.0)
+            self._db = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None)
             self._db.row_factory = aiosqlite.Row
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA synchronous=NORMAL")
@@ -167,19 +174,28 @@ class Store:
             return False
 
     async def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Cursor:
+        """One write statement, committed on return (autocommit)."""
         try:
-            cur = await self.db.execute(sql, params)
-            await self.db.commit()
-            return cur
+            return await self.db.execute(sql, params)
         except sqlite3.OperationalError as err:
-            if "locked" in str(err) or "busy" in str(err):
-                raise StoreError(f"storage: database {self.path} is locked; another process holds a write lock") from None
-            if "disk" in str(err) or "full" in str(err):
-                raise StoreError(f"storage: cannot write {self.path}: {err}") from None
-            raise
+            raise self._write_error(err) from None
+
+    async def _write_rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        """One write statement with RETURNING; reading every row completes (and so commits) it."""
+        try:
+            return list(await self.db.execute_fetchall(sql, params))
+        except sqlite3.OperationalError as err:
+            raise self._write_error(err) from None
+
+    def _write_error(self, err: sqlite3.OperationalError) -> Exception:
+        if "locked" in str(err) or "busy" in str(err):
+            return StoreError(f"storage: database {self.path} is locked; another process holds a write lock")
+        if "disk" in str(err) or "full" in str(err):
+            return StoreError(f"storage: cannot write {self.path}: {err}")
+        return err
 
     async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        return list(await (await self.db.execute(sql, params)).fetchall())
+        return list(await self.db.execute_fetchall(sql, params))
 
     # -- chats & turns -------------------------------------------------------------
     async def ensure_chat(self, chat_id: int, *, kind: str = "private", title: str | None = None) -> None:
@@ -214,24 +230,33 @@ class Store:
     async def add_turn(
         self, chat_id: int, role: Role, text: str, *, tokens: int | None = None, message_id: int | None = None
     ) -> Turn:
-        conv = await self.conversation_id(chat_id)
+        """Append a turn to the chat's current conversation (one statement; the chat is created if new)."""
         now = time.time()
-        cur = await self._exec(
-            "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (chat_id, conv, role, text, tokens, message_id, now),
-        )
-        return Turn(chat_id, role, text, now, tokens, cur.lastrowid, conv)
+        params = (role, text, tokens, message_id, now, chat_id)
+        rows = await self._write_rows(_INSERT_TURN, params)
+        if not rows:  # first turn of an unknown chat
+            await self.ensure_chat(chat_id)
+            rows = await self._write_rows(_INSERT_TURN, params)
+        return Turn(chat_id, role, text, now, tokens, int(rows[0][0]), int(rows[0][1]))
 
     async def history(self, chat_id: int, *, limit: int = 200) -> list[Turn]:
         """Turns of the chat's current conversation, oldest first."""
-        conv = await self.conversation_id(chat_id)
+        return (await self.history_and_prompt(chat_id, limit=limit))[0]
+
+    async def history_and_prompt(self, chat_id: int, *, limit: int = 200) -> tuple[list[Turn], str | None]:
+        """`history()` and `get_system_prompt()` in one query: what building a reply's context reads."""
         rows = await self._rows(
-            "SELECT id, role, text, tokens, created_at FROM turns WHERE chat_id=? AND conversation_id=? "
-            "ORDER BY id DESC LIMIT ?",
-            (chat_id, conv, limit),
+            "SELECT c.conversation_id, c.system_prompt, t.id, t.role, t.text, t.tokens, t.created_at "
+            "FROM chats c LEFT JOIN turns t ON t.chat_id = c.chat_id AND t.conversation_id = c.conversation_id "
+            "WHERE c.chat_id=? ORDER BY t.id DESC LIMIT ?",
+            (chat_id, limit),
         )
-        return [Turn(chat_id, r["role"], r["text"], r["created_at"], r["tokens"], r["id"], conv) for r in reversed(rows)]
+        if not rows:  # unknown chat: create it, as conversation_id() does
+            await self.ensure_chat(chat_id)
+            return [], None
+        conv, prompt = int(rows[0][0]), rows[0][1]
+        turns = [Turn(chat_id, r[3], r[4], r[6], r[5], r[2], conv) for r in reversed(rows) if r[2] is not None]
+        return turns, prompt
 
     async def count_turns(self, chat_id: int | None = None) -> int:
         if chat_id is None:
@@ -261,14 +286,12 @@ class Store:
         source: str = "telegram",
     ) -> HeldReply:
         now = time.time()
-        cur = await self._exec(
+        rows = await self._write_rows(
             "INSERT INTO held_replies (chat_id, user_text, reply_text, verdict_json, state, source, "
-            "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?)",
+            "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?) RETURNING *",
             (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
         )
-        held = await self.get_held(int(cur.lastrowid or 0))
-        assert held is not None
-        return held
+        return _held(rows[0])
 
     async def get_held(self, held_id: int) -> HeldReply | None:
         rows = await self._rows("SELECT * FROM held_replies WHERE id=?", (held_id,))
@@ -406,6 +429,12 @@ class Store:
     async def count_outbox(self, state: str = "pending") -> int:
         rows = await self._rows("SELECT COUNT(*) FROM outbox WHERE state=?", (state,))
         return int(rows[0][0])
+
+
+_INSERT_TURN = (
+    "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
+    "SELECT chat_id, conversation_id, ?, ?, ?, ?, ? FROM chats WHERE chat_id=? RETURNING id, conversation_id"
+)
 
 
 def _held(r: aiosqlite.Row) -> HeldReply:
