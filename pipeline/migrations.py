@@ -81,4 +81,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
     """,
+    # 3: replaying an interrupted update finds its held item by user turn; outbox state 'failed'
+    # (permanent refusals) needs no schema change
+    """
+    CREATE INDEX held_user_turn ON held_replies (user_turn_id);
+    """,
 ]
