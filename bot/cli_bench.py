@@ -71,6 +71,10 @@ def register(app: typer.Typer) -> None:
         engine: str = typer.Option("auto", help="auto | continuous | static"),
         sequential_chats: Optional[int] = typer.Option(None, min=1, help="requests in the sequential baseline (default: all)"),
         seed: int = typer.Option(0, help="seed for prompts, weights and sampling"),
+        messages: int = typer.Option(4, min=1, help="--e2e: messages each chat sends, one after the other"),
+        classifier: str = typer.Option("auto", help="--e2e/--moderation: none | tiny | bert-base | config | auto "
+                                                    "(random-init Detoxify-format classifier shapes)"),
+        quantization: Optional[str] = typer.Option(None, help="--e2e: none | 8bit | 4bit (bitsandbytes, CUDA)"),
         json_out: Optional[Path] = typer.Option(None, help="also write the JSON to this file"),
         e2e: bool = typer.Option(False, "--e2e", help="whole pipeline minus Telegram"),
         moderation: bool = typer.Option(False, "--moderation", help="moderation stages alone"),
@@ -93,7 +97,8 @@ def register(app: typer.Typer) -> None:
         options = BenchOptions(
             mode=mode, chats=chats, prompt_tokens=prompt_tokens, new_tokens=new_tokens, model=model,
             random_init=random_init, device=device, dtype=dtype, backend=backend, compile=compile, engine=engine,
-            sequential_chats=sequential_chats, seed=seed,
+            sequential_chats=sequential_chats, seed=seed, messages=messages, classifier=classifier,
+            quantization=quantization,
         )
         try:
             result = run_async(runner(options, settings))

@@ -54,6 +54,9 @@ class BenchOptions:
     engine: str = "auto"  # auto | continuous | static
     sequential_chats: int | None = None  # how many requests the slow sequential loop runs (default: all)
     seed: int = 0
+    messages: int = 4  # --e2e: messages each simulated chat sends, one after the other
+    classifier: str = "auto"  # --e2e / --moderation: none | tiny | bert-base | config | auto
+    quantization: str | None = None  # --e2e: none | 8bit | 4bit (default: generation.quantization)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -34,12 +34,15 @@ class TransformersBackend:
         engine: EngineKind = "auto",
         ignore_eos: bool = False,
         seed: int | None = None,
+        warmup: bool | None = None,
     ) -> None:
         self.settings = settings
         self.model_name = model_override or settings.model
         self.engine_kind: EngineKind = engine
         self.ignore_eos = ignore_eos  # benchmarks: always generate max_new_tokens
         self.seed = seed
+        self.warmup = warmup  # warm the engine up in start(); None: on CUDA only
+        self.warmup_s: float | None = None
         self.model: Any = None
         self.tokenizer: Any = None  # read by the context builder after start()
         self.context_window: int | None = None  # the model's maximum positions, known after start()
@@ -49,10 +52,10 @@ class TransformersBackend:
     @classmethod
     def from_model(
         cls, model: Any, tokenizer: Any | None, settings: GenerationSettings, *, engine: EngineKind = "auto",
-        ignore_eos: bool = False, seed: int | None = None,
+        ignore_eos: bool = False, seed: int | None = None, warmup: bool | None = None,
     ) -> "TransformersBackend":
         """A backend around an already loaded model (tests, random-init benchmarks); start() skips loading."""
-        backend = cls(settings, engine=engine, ignore_eos=ignore_eos, seed=seed)
+        backend = cls(settings, engine=engine, ignore_eos=ignore_eos, seed=seed, warmup=warmup)
         backend.model, backend.tokenizer = model.eval(), tokenizer
         backend.device = next(model.parameters()).device
         return backend
@@ -71,6 +74,11 @@ class TransformersBackend:
         self.context_window = max_positions(self.model.config)
         self.engine = await asyncio.to_thread(self._make_engine)
         self.engine.start()
+        if self.warmup if self.warmup is not None else self.device.type == "cuda":
+            from pipeline.backends.warmup import warm_up
+
+            compiled = isinstance(self.engine, StaticBatchEngine) and self.engine.compile
+            self.warmup_s = await warm_up(self.engine, compiled=compiled)
 
     def _make_engine(self) -> BatchEngine:
         s = self.settings
