@@ -116,6 +116,10 @@ def strip_mention(message: Message, username: str, bot_id: int) -> tuple[bool, s
     return mentioned, text.strip(" \t\r\n,:;")
 
 
+async def _async(value: Reply) -> Reply:
+    return value
+
+
 class ChatHandlers:
     def __init__(self, services: Services, *, typing_delay_s: float = TYPING_DELAY_S) -> None:
         self.s = services
@@ -264,7 +268,34 @@ class ChatHandlers:
                 await self._say(update, QUOTA_TEXT)
             return
         message_id = message.message_id
+        metrics = self.s.ingest.metrics
+        if metrics is not None:
+            metrics.message_received("telegram")
+        if self.s.ingest.is_replay(update.update_id):
+            held = await self._replayed_turn(chat.id, message_id)
+            if held is not None:
+                await self._answer(update, lambda: _async(held))
+                return
         await self._answer(update, lambda: self.s.pipeline.handle(chat.id, text, message_id=message_id))
+
+    async def _replayed_turn(self, chat_id: int, message_id: int) -> Reply | None:
+        """An update processed again after a crash: reuse what its first attempt stored.
+
+        Its held item, if one was created, is the answer (it may already be in the moderator
+        chat). Otherwise the partial exchange (user turn, maybe a reply the user never got) is
+        removed so that answering again leaves the history with the message once; None = answer."""
+        store = self.s.store
+        turn = await store.user_turn_for_message(chat_id, message_id)
+        if turn is None or turn.id is None:
+            return None  # the first attempt stopped before storing anything
+        held = await store.held_for_turn(turn.id)
+        if held is not None:
+            log.info("update replayed: held item #%s of chat %s reused", held.id, chat_id)
+            return Reply(chat_id, self.s.settings.moderation.texts.held, "hold", held.verdict, turn.id, held.id)
+        if not await store.discard_last_exchange(chat_id, turn.id):
+            log.warning("update replayed after later turns of chat %s; its message may appear twice in the history",
+                        chat_id)
+        return None
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

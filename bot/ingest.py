@@ -9,8 +9,12 @@ committed (bot/webhook.py). On start-up, updates still pending in the store are 
 first. Guarantee: every update is processed at least once and stored exactly once.
 
 Processing: an update is parsed, ordered per chat by PerChatUpdateProcessor, handled by
-the PTB Application, marked done (`mark_update`), and its replies, which the handlers put
-in the outbox, are delivered afterwards.
+the PTB Application; the replies the handlers produced are written to the outbox and the
+update is marked done in ONE transaction (`Store.complete_update`), then delivered. An
+update whose processing was cut short (kill -9) is processed again on the next start:
+`is_replay()` tells the handlers, which then reuse what the first attempt stored (its
+held item) or remove its partial turns before answering, so the conversation history
+holds each message once.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 from bot.outbox import Outbox, retry_after_seconds
 from bot.processor import MAX_IN_FLIGHT, PerChatUpdateProcessor, close_unstarted
 from pipeline.logs import bind_request_id
+from pipeline.metrics import Metrics
 from pipeline.store import Store
 from pipeline.types import ConfigError, StoreError
 
@@ -66,9 +71,11 @@ class UpdateIngest:
         self._slots = asyncio.Semaphore(max_in_flight)
         self._tasks: set[asyncio.Task[None]] = set()
         self._errors: dict[int, str] = {}
+        self._replays: set[int] = set()
         self.offset: int | None = None
         self.received = 0
         self.duplicates = 0
+        self.metrics: Metrics | None = None  # set by the runner when metrics are enabled
 
     @property
     def bot(self) -> ParleyBot:
@@ -98,6 +105,7 @@ class UpdateIngest:
         """Process updates stored by an earlier run but not finished (crash, kill, shutdown)."""
         pending = await self.store.pending_updates()
         for update_id, raw in pending:
+            self._replays.add(update_id)
             await self._dispatch(update_id, raw)
         if pending:
             log.info("resuming %d update(s) stored before the restart", len(pending))
@@ -114,11 +122,13 @@ class UpdateIngest:
                 raise ConfigError(f"config error: telegram.token was rejected by the Bot API ({err.message}); "
                                   "check PARLEY_TELEGRAM__TOKEN") from None
             except RetryAfter as err:
+                self._count_error(err)
                 await asyncio.sleep(retry_after_seconds(err))
                 continue
             except TimedOut:
                 continue
             except (Conflict, Forbidden, NetworkError, TelegramError) as err:
+                self._count_error(err)
                 failures += 1
                 delay = min(30.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.8, 1.2)
                 if isinstance(err, Conflict):
@@ -138,6 +148,14 @@ class UpdateIngest:
                 # not confirmed to Telegram: it sends the batch again, saved rows come back as duplicates
                 log.error("could not store incoming updates (%s); polling again in 2s", err)
                 await asyncio.sleep(2.0)
+
+    def _count_error(self, err: BaseException) -> None:
+        if self.metrics is not None:
+            self.metrics.telegram_exception(err)
+
+    def is_replay(self, update_id: int) -> bool:
+        """Whether this update was stored by an earlier run and may have been partly processed."""
+        return update_id in self._replays
 
     # -- processing --------------------------------------------------------------------
     async def _dispatch(self, update_id: int, raw: dict[str, Any]) -> None:
@@ -167,18 +185,24 @@ class UpdateIngest:
             close_unstarted(coroutine)
 
     async def _process(self, update_id: int, update: Update) -> None:
-        with bind_request_id(f"upd{update_id}"):
+        with bind_request_id(f"upd-{update_id}"):
             batches: list[Any] = []
             try:
                 with self.outbox.collecting() as batches:
                     await self.app.process_update(update)
                 error = self._errors.pop(update_id, None)
-                await self.store.mark_update(update_id, "error" if error else "done", error)
+                ids = await self.store.complete_update(update_id, self.outbox.drafts(batches),
+                                                       state="error" if error else "done", error=error)
+                self.outbox.bind(batches, ids)
             except asyncio.CancelledError:
                 self.outbox.release(batches)  # stays pending in the store; resumed after restart
                 raise
             except Exception:
-                log.exception("update %s could not be finished", update_id)
+                self.outbox.release(batches)  # nothing was enqueued: the update stays pending
+                log.exception("update %s could not be finished; it is processed again on the next start", update_id)
+                return
+            finally:
+                self._replays.discard(update_id)
             await self.outbox.deliver(batches)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

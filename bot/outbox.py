@@ -3,13 +3,17 @@
 An item is marked sent only after Telegram confirmed it (returned a message id). A 429 is
 waited out (inside the rate limiter, and here if the limiter gave up), network errors and
 5xx are retried with backoff `telegram.send_retries` times; after that the item stays
-pending and the periodic `flush()` retries it every `telegram.outbox_retry_s`. Nothing is
-dropped: permanent refusals (user blocked the bot, chat gone) are audited and retried daily.
+pending and the periodic `flush()` retries it every `telegram.outbox_retry_s`. Permanent
+refusals (user blocked the bot, chat gone) end the item's delivery: it is marked `failed`
+with an audit row (`delivery_failed`) in one transaction, counted in
+parley_telegram_errors_total{kind="forbidden"|"bad_request"}, and shown by /queue.
 
 Order per chat is kept even under failures: a chat with an undelivered item is "blocked"
 and its newer items wait in the outbox until `flush()` has sent the older ones. Replies
-produced while an update is processed are collected (`collecting()`) and delivered by the
-ingest after the update was marked done, so a crash can at worst resend, never lose.
+produced while an update is processed are only collected (`collecting()`); the ingest
+writes them to the outbox and marks the update done in ONE transaction
+(Store.complete_update) and delivers them afterwards, so a crash can at worst resend,
+never lose, and never enqueue a reply twice.
 """
 
 from __future__ import annotations
@@ -25,25 +29,27 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from telegram import Bot, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.formatting import is_parse_error, render, telegram_parse_mode
 from bot.splitting import TELEGRAM_LIMIT, sanitize, split_message, utf16_len
-from pipeline.store import Store
+from pipeline.metrics import Metrics
+from pipeline.store import OutboxDraft, Store
 
 log = logging.getLogger("parley.bot.outbox")
 
 EMPTY_REPLY = "(empty reply)"
-PERMANENT_RETRY_S = 24 * 3600.0
 
 
 @dataclass(slots=True)
 class _Item:
-    id: int
+    id: int  # 0 until persisted
     chat_id: int
     text: str
     reply_to: int | None
     kind: str
+    ref_id: int | None = None
+    attempts: int = 0  # earlier attempts (a flush re-sends an item that failed before)
 
 
 @dataclass(slots=True)
@@ -53,6 +59,11 @@ class _Batch:
 
 
 _collector: ContextVar[list[_Batch] | None] = ContextVar("parley_outbox_collector", default=None)
+
+
+def _describe(err: TelegramError) -> str:
+    name = type(err).__name__
+    return err.message if err.message.lower().startswith(name.lower()) else f"{name}: {err.message}"
 
 
 def retry_after_seconds(err: RetryAfter) -> float:
@@ -79,6 +90,7 @@ class Outbox:
         self._recent_set: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._flush_lock = asyncio.Lock()
+        self.metrics: Metrics | None = None  # set by the runner when metrics are enabled
 
     # -- producing ---------------------------------------------------------------------
     @contextmanager
@@ -91,34 +103,59 @@ class Outbox:
         finally:
             _collector.reset(token)
 
+    def prepare(
+        self, chat_id: int, text: str, *, reply_to: int | None = None, kind: str = "reply", ref_id: int | None = None,
+    ) -> _Batch:
+        """Split into Telegram-sized parts, not yet stored. The chat counts as busy (its own sender
+        delivers it, the periodic flush keeps off) until the batch is delivered or released."""
+        parts = split_message(sanitize(text)) or [EMPTY_REPLY]
+        batch = _Batch(chat_id, [_Item(0, chat_id, part, reply_to if i == 0 else None, kind, ref_id)
+                                 for i, part in enumerate(parts)])
+        self._active[chat_id] += 1
+        return batch
+
+    @staticmethod
+    def drafts(batches: list[_Batch]) -> list[OutboxDraft]:
+        return [OutboxDraft(it.chat_id, it.text, it.reply_to, it.kind, it.ref_id) for b in batches for it in b.items]
+
+    @staticmethod
+    def bind(batches: list[_Batch], ids: list[int]) -> None:
+        """Give collected items the outbox ids the store assigned (in `drafts()` order)."""
+        items = [it for b in batches for it in b.items]
+        if len(items) != len(ids):
+            raise RuntimeError(f"outbox: {len(ids)} id(s) for {len(items)} item(s)")
+        for item, oid in zip(items, ids):
+            item.id = oid
+
     async def send(
         self, chat_id: int, text: str, *, reply_to: int | None = None, kind: str = "reply",
         ref_id: int | None = None, background: bool = False,
     ) -> list[int]:
-        """Split, persist, then deliver (now, in the background, or later when collecting)."""
-        parts = split_message(sanitize(text)) or [EMPTY_REPLY]
-        batch = _Batch(chat_id)
-        self._active[chat_id] += 1
-        try:
-            for i, part in enumerate(parts):
-                first_reply_to = reply_to if i == 0 else None
-                oid = await self.store.enqueue_outbox(
-                    chat_id, part, reply_to_message_id=first_reply_to, kind=kind, ref_id=ref_id
-                )
-                batch.items.append(_Item(oid, chat_id, part, first_reply_to, kind))
-        except BaseException:
-            self._release(chat_id)
-            raise
+        """Split and deliver. While collecting, only collect (the caller stores and delivers, []
+        is returned); otherwise persist, then deliver now or in the background."""
+        batch = self.prepare(chat_id, text, reply_to=reply_to, kind=kind, ref_id=ref_id)
         collected = _collector.get()
         if collected is not None:
             collected.append(batch)
-        elif background:
-            task = asyncio.create_task(self.deliver([batch]), name=f"outbox:{chat_id}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            return []
+        try:
+            for item in batch.items:
+                item.id = await self.store.enqueue_outbox(
+                    chat_id, item.text, reply_to_message_id=item.reply_to, kind=kind, ref_id=ref_id)
+        except BaseException:
+            self._release(chat_id)
+            raise
+        if background:
+            self.schedule([batch])
         else:
             await self.deliver([batch])
         return [item.id for item in batch.items]
+
+    def schedule(self, batches: list[_Batch]) -> None:
+        """Deliver stored batches in the background (drained on shutdown)."""
+        task = asyncio.create_task(self.deliver(batches), name="outbox-deliver")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def release(self, batches: list[_Batch]) -> None:
         """Give up collected batches without sending (shutdown); they stay pending in the store."""
@@ -150,7 +187,7 @@ class Outbox:
                 try:
                     async with self._lock(batch.chat_id):
                         for item in batch.items:
-                            if batch.chat_id in self._blocked or not await self._deliver_one(item):
+                            if batch.chat_id in self._blocked or await self._deliver_one(item) == "retry":
                                 break  # older items first: the flush sends the rest in order
                 except (asyncio.CancelledError, KeyboardInterrupt):
                     raise
@@ -163,42 +200,55 @@ class Outbox:
             for batch in pending:
                 self._release(batch.chat_id)
 
-    async def _deliver_one(self, item: _Item) -> bool:
-        """Send one item with retries; True when Telegram confirmed it."""
+    async def _deliver_one(self, item: _Item) -> str:
+        """Send one item with retries: "sent" (Telegram confirmed), "failed" (permanently refused)
+        or "retry" (still pending; the chat waits for the periodic flush)."""
         last_error = ""
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
+            if (attempt or item.attempts) and self.metrics is not None:
+                self.metrics.telegram_retry()
             try:
                 message_id = await self._send(item)
+            except ChatMigrated as err:  # the group became a supergroup: send there
+                self._count_error(err)
+                last_error = f"ChatMigrated: {err.message}"
+                item.chat_id = int(err.new_chat_id)
             except RetryAfter as err:
+                self._count_error(err)
                 last_error = f"RetryAfter: {err.message}"
                 if not last:
                     await asyncio.sleep(retry_after_seconds(err) + 0.1)
-            except (Forbidden, InvalidToken, BadRequest, ChatMigrated) as err:
-                await self._give_up(item, f"{type(err).__name__}: {err.message}")
-                return False
-            except (TelegramError, OSError) as err:  # NetworkError, TimedOut, 5xx
+            except (Forbidden, BadRequest) as err:
+                self._count_error(err)
+                await self._give_up(item, _describe(err))
+                return "failed"
+            except (TelegramError, OSError) as err:  # NetworkError, TimedOut, 5xx; InvalidToken (revoked) too
+                self._count_error(err)
                 last_error = f"{type(err).__name__}: {err}"
                 if not last:
                     await asyncio.sleep(self._backoff(attempt))
             else:
                 await self.store.mark_outbox_sent(item.id, message_id)
                 self._remember(item.id)
-                return True
+                return "sent"
         retry_at = time.time() + self.retry_s
         await self.store.mark_outbox_retry(item.id, last_error, retry_at)
+        item.attempts += self.retries + 1
         self._blocked[item.chat_id] = retry_at
         log.warning("reply %s to chat %s not delivered after %d attempts (%s); retrying in %.0fs",
                     item.id, item.chat_id, self.retries + 1, last_error, self.retry_s)
-        return False
+        return "retry"
+
+    def _count_error(self, err: BaseException) -> None:
+        if self.metrics is not None:
+            self.metrics.telegram_exception(err)
 
     async def _give_up(self, item: _Item, error: str) -> None:
-        retry_at = time.time() + PERMANENT_RETRY_S
-        await self.store.mark_outbox_retry(item.id, error, retry_at)
-        self._blocked[item.chat_id] = retry_at
-        await self.store.audit("delivery_refused", chat_id=item.chat_id, ref_id=item.id,
-                               detail={"error": error, "kind": item.kind})
-        log.warning("Telegram refused reply %s to chat %s (%s); kept in the outbox", item.id, item.chat_id, error)
+        """A permanent refusal: never retried (the chat's newer messages still go out)."""
+        await self.store.mark_outbox_failed(item.id, error, chat_id=item.chat_id, kind=item.kind)
+        self._remember(item.id)
+        log.warning("Telegram refused message %s to chat %s (%s); marked failed", item.id, item.chat_id, error)
 
     async def _send(self, item: _Item) -> int:
         reply = ReplyParameters(item.reply_to, allow_sending_without_reply=True) if item.reply_to else None
@@ -243,7 +293,8 @@ class Outbox:
         groups: dict[int, list[_Item]] = {}
         for it in due:
             if it.id not in self._recent_set:
-                groups.setdefault(it.chat_id, []).append(_Item(it.id, it.chat_id, it.text, it.reply_to_message_id, it.kind))
+                groups.setdefault(it.chat_id, []).append(
+                    _Item(it.id, it.chat_id, it.text, it.reply_to_message_id, it.kind, it.ref_id, it.attempts))
         jobs = []
         for chat_id, items in groups.items():
             if self._active.get(chat_id) or (not everything and self._blocked.get(chat_id, 0.0) > now):
@@ -267,9 +318,10 @@ class Outbox:
             self._blocked.pop(chat_id, None)
             sent = 0
             for item in items:
-                if not await self._deliver_one(item):
+                outcome = await self._deliver_one(item)
+                if outcome == "retry":
                     break
-                sent += 1
+                sent += outcome == "sent"
             return sent
         finally:
             lock.release()

@@ -168,17 +168,29 @@ class ReviewDesk:
         try:
             msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=keyboard(held.id)))
         except TelegramError as err:
+            if self.outbox.metrics is not None:
+                self.outbox.metrics.telegram_exception(err)
             log.warning("could not post held reply #%s to the moderator chat: %s", held.id, err)
             return False
         await self.store.set_held_moderator_message(held.id, chat_id, msg.message_id)
         return True
 
     async def _deliver(self, held: HeldReply) -> None:
-        """Send the decision to the user (durably, via the outbox) and update the moderator message."""
+        """Send the decision to the user and update the moderator message. The outbox rows and
+        the item's `delivered_at` are written in one transaction: enqueued exactly once."""
         text = held.reply_text if held.state == "approved" else self.settings.moderation.texts.rejected
-        await self.outbox.send(held.chat_id, text, reply_to=held.user_message_id, kind=held.state,
-                               ref_id=held.id, background=True)
-        await self.store.mark_held_delivered(held.id)
+        batch = self.outbox.prepare(held.chat_id, text, reply_to=held.user_message_id, kind=held.state,
+                                    ref_id=held.id)
+        try:
+            ids = await self.store.deliver_decision(held.id, self.outbox.drafts([batch]))
+        except BaseException:
+            self.outbox.release([batch])
+            raise
+        if ids is None:  # delivered meanwhile
+            self.outbox.release([batch])
+        else:
+            self.outbox.bind([batch], ids)
+            self.outbox.schedule([batch])
         if held.id not in self._edited:
             await self._edit_decided(held)
 
@@ -247,7 +259,12 @@ class ReviewDesk:
         if chat.id != self.moderator_chat_id and chat.type != "private":
             return
         items = await self.store.list_held("pending", limit=QUEUE_LIMIT + 1)
-        await self.outbox.send(chat.id, format_queue(items), kind="queue")
+        text = format_queue(items)
+        failed = await self.store.count_outbox("failed")
+        if failed:
+            text += (f"\n\n{failed} message(s) could not be delivered (refused by Telegram, e.g. the user "
+                     "blocked the bot); see the audit log (delivery_failed).")
+        await self.outbox.send(chat.id, text, kind="queue")
 
 
 def _announces(message: object, held: HeldReply) -> bool:

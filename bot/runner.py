@@ -5,6 +5,9 @@ deliver replies left in the outbox → resume stored, unfinished updates → ann
 held items → poll (or serve the webhook). Shutdown (SIGTERM/SIGINT): stop intake, let
 in-flight updates finish for up to SHUTDOWN_GRACE_S (unfinished ones stay pending in the
 store and are resumed next time), then close Telegram connections; the caller closes the store.
+
+Metrics (`metrics.enabled`): /metrics and /healthz listen from before the model loads (/healthz
+answers 503 until the bot is up), the process is marked ready once polling/webhook runs.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from bot.ingest import ALLOWED_UPDATES
 from bot.ratelimit import RateLimits
 from bot.services import services_of
 from bot.webhook import WebhookServer
+from pipeline.metrics import Metrics
 from pipeline.settings import Settings
 from pipeline.types import ConfigError
 
@@ -37,9 +41,12 @@ _SECRET_OK = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class BotRunner:
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], *, metrics: Metrics | None = None) -> None:
         self.app = app
         self.s = services_of(app)
+        self.metrics = metrics
+        self.metrics_server: Any = None  # pipeline.health.MetricsServer, when metrics are enabled
+        self.s.outbox.metrics = self.s.ingest.metrics = metrics
         self.webhook: WebhookServer | None = None
         self._intake: asyncio.Task[None] | None = None
         self._background: list[asyncio.Task[None]] = []
@@ -168,6 +175,8 @@ async def run_bot(
 ) -> None:
     """`parley run`: the whole bot until SIGTERM/SIGINT (or `stop`); the store is held exclusively."""
     from bot.compose import build_core
+    from pipeline.health import MetricsServer, health_check
+    from pipeline.metrics import build_metrics
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -176,16 +185,40 @@ async def run_bot(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
             installed.append(sig)
+    server: MetricsServer | None = None
     try:
-        async with build_core(settings, exclusive=True) as core:
-            runner = BotRunner(build_application(settings, core, rate_limits=rate_limits))
+        metrics = build_metrics(settings)
+        core = build_core(settings, exclusive=True, observer=metrics)
+        if metrics is not None:
+            server = MetricsServer(metrics, settings.metrics.host, settings.metrics.port,
+                                   health=health_check(core.store, lambda: metrics.ready),
+                                   refresh=lambda: metrics.refresh_from_store(core.store))
+            await server.start()  # before the model loads: /healthz answers 503 meanwhile
+        async with core:
+            if metrics is not None:
+                _observe_batches(core.backend, metrics)
+            runner = BotRunner(build_application(settings, core, rate_limits=rate_limits), metrics=metrics)
+            runner.metrics_server = server
             try:
                 if await runner.start(stop):
+                    if metrics is not None:
+                        metrics.set_ready(True)
                     if on_started is not None:
                         on_started(runner)
                     await runner.wait(stop)
             finally:
+                if metrics is not None:
+                    metrics.set_ready(False)
                 await runner.stop()
     finally:
+        if server is not None:
+            await server.aclose()
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+def _observe_batches(backend: object, metrics: Metrics) -> None:
+    """Generation batch sizes from the local engine (remote and echo backends have none)."""
+    engine = getattr(backend, "engine", None)
+    if engine is not None and hasattr(engine, "on_batch"):
+        engine.on_batch = metrics.batch_size

@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 
@@ -85,8 +85,10 @@ class BatchEngine:
         max_prefill_tokens: int = 16384,
         seed: int | None = None,
         name: str = "parley-generate",
+        on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self.forward = forward
+        self.on_batch = on_batch  # metrics hook: rows per decode step (called on the engine thread)
         self.device = torch.device(device)
         self.tokenizer = tokenizer
         self.max_batch_size = max_batch_size
@@ -257,6 +259,7 @@ class BatchEngine:
             return None, []
         self.stats["steps"] += 1
         self.stats["rows_stepped"] += len(rows)
+        self._report_batch(len(rows))
         keep = [i for i, job in enumerate(rows) if not self._accept(job, tokens[i])]
         self._running = len(keep)
         if not keep:
@@ -264,6 +267,13 @@ class BatchEngine:
         if len(keep) < len(rows):
             batch = decode.select(batch, keep)
         return batch, [rows[i] for i in keep]
+
+    def _report_batch(self, rows: int) -> None:
+        if self.on_batch is not None:
+            try:
+                self.on_batch(rows)
+            except Exception:  # metrics must never stop generation
+                log.exception("on_batch hook failed")
 
     def _after_oom(self) -> None:
         self.stats["oom_splits"] += 1

@@ -138,4 +138,5 @@ class StaticBatchEngine(BatchEngine):
             out = self.model.generate(input_ids=ids.to(self.device), attention_mask=mask.to(self.device), **kwargs)
         self.stats["steps"] += out.shape[1] - width
         self.stats["rows_stepped"] += (out.shape[1] - width) * len(jobs)
+        self._report_batch(len(jobs))
         return [out[r, width:].tolist() for r in range(len(jobs))]
