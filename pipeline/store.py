@@ -462,7 +462,8 @@ class Store:
 
         db = self.db
         try:
-            return await db._execute(run, db._conn)
+            result: T = await db._execute(run, db._conn)  # type: ignore[no-untyped-call]
+            return result
         except sqlite3.OperationalError as err:
             raise self._write_error(err) from None
 
