@@ -64,8 +64,8 @@ def synthetic_tokenizer(vocab_size: int) -> Any:
     core = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
     core.pre_tokenizer = pre_tokenizers.Whitespace()
     core.decoder = decoders.WordPiece(prefix="##", cleanup=False)  # joins words with spaces
-    tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="[UNK]", eos_token="[EOS]",
-                                  pad_token="[EOS]")
+    tok = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
+        tokenizer_object=core, unk_token="[UNK]", eos_token="[EOS]", pad_token="[EOS]")
     tok.padding_side = "left"
     return tok
 

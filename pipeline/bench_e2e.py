@@ -20,9 +20,11 @@ import logging
 import platform
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Sequence
+
+from pydantic import ValidationError
 
 from pipeline.bench import BenchOptions, percentile
 from pipeline.bench_assets import classifier_checkpoint
@@ -58,11 +60,11 @@ class Plan:
     sequential_chats: int
     generation: GenerationSettings
     model_name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def make_plan(options: BenchOptions, settings: Settings) -> Plan:
-    backend = options.backend or ("transformers" if options.random_init or options.model else settings.generation.backend)
+    backend = options.backend or (
+        "transformers" if options.random_init or options.model else settings.generation.backend)
     if backend not in ("echo", "transformers"):
         raise ConfigError(f"parley bench --e2e: --backend {backend} is not measured here; use echo or transformers")
     if backend == "echo" and options.random_init:
@@ -79,8 +81,9 @@ def make_plan(options: BenchOptions, settings: Settings) -> Plan:
         updates["context_tokens"] = max(16, options.prompt_tokens + _CONTEXT_MARGIN)
     try:
         gen = GenerationSettings.model_validate({**g.model_dump(), **updates})
-    except Exception as err:  # pydantic ValidationError: one line naming the option
-        raise ConfigError(f"parley bench --e2e: {str(err).splitlines()[0]}: {str(err).splitlines()[1:2]}") from None
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        raise ConfigError(f"parley bench --e2e: --{first['loc'][0]}: {first['msg']}") from None
     classifier = options.classifier
     if classifier == "auto":
         if settings.moderation.classifier.enabled:
@@ -175,7 +178,8 @@ async def _run(plan: Plan, options: BenchOptions, settings: Settings, work: Path
     if cuda:
         torch.cuda.reset_peak_memory_stats(device)
 
-    batched_settings = _round_settings(settings, plan, work / "batched.db", moderation_settings(settings, plan, clf, batched=True, device=device))
+    batched_settings = _round_settings(settings, plan, work / "batched.db",
+                                       moderation_settings(settings, plan, clf, batched=True, device=device))
     backend = _backend(plan, lm, options, naive=False)
     t = time.perf_counter()
     core = await _start_core(batched_settings, backend)
@@ -194,7 +198,8 @@ async def _run(plan: Plan, options: BenchOptions, settings: Settings, work: Path
         await core.aclose()
     peak_mb = round(torch.cuda.max_memory_allocated(device) / 2**20, 1) if cuda else None
 
-    naive_settings = _round_settings(settings, plan, work / "sequential.db", moderation_settings(settings, plan, clf, batched=False, device=device))
+    naive_settings = _round_settings(settings, plan, work / "sequential.db",
+                                     moderation_settings(settings, plan, clf, batched=False, device=device))
     core = await _start_core(naive_settings, _backend(plan, lm, options, naive=True))
     try:
         await _sequential(core.pipeline, [c[:1] for c in convs[:1]], chat_base=2_000_000)  # warm-up
@@ -251,8 +256,9 @@ def _backend(plan: Plan, lm: Any, options: BenchOptions, *, naive: bool) -> Any:
         return GenerateEachBackend(lm.model, lm.tokenizer)
     from pipeline.backends.transformers_backend import TransformersBackend
 
-    return TransformersBackend.from_model(lm.model, lm.tokenizer, plan.generation, engine=options.engine,  # type: ignore[arg-type]
-                                          ignore_eos=True, seed=options.seed)
+    return TransformersBackend.from_model(
+        lm.model, lm.tokenizer, plan.generation, engine=options.engine,  # type: ignore[arg-type]
+        ignore_eos=True, seed=options.seed)
 
 
 async def _start_core(settings: Settings, backend: Any) -> Any:
@@ -326,7 +332,8 @@ def _summary(samples: list[Sample], wall_s: float) -> dict[str, Any]:
 def _engine_stats(engine: Any, before: dict[str, int]) -> dict[str, Any] | None:
     if engine is None:
         return None
-    stats: dict[str, Any] = {k: engine.stats[k] - before.get(k, 0) for k in ("steps", "prefills", "rows_stepped", "oom_splits")}
+    keys = ("steps", "prefills", "rows_stepped", "oom_splits")
+    stats: dict[str, Any] = {k: engine.stats[k] - before.get(k, 0) for k in keys}
     stats["max_batch"] = engine.stats["max_batch"]
     stats["mean_batch"] = round(stats["rows_stepped"] / max(stats["steps"], 1), 2)
     return stats

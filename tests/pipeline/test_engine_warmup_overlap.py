@@ -76,8 +76,9 @@ async def test_short_reply_is_moderated_and_stored_while_a_long_one_decodes(tmp_
         assert core.pipeline is not None and backend.engine is not None
         long_pipe = core.pipeline
         long_pipe.sampling = SamplingParams(max_new_tokens=400, temperature=0.0)
-        short_pipe = Pipeline(store=core.store, backend=backend, moderator=core.moderator, context=long_pipe.context,
-                              sampling=SamplingParams(max_new_tokens=3, temperature=0.0), texts=settings.moderation.texts)
+        short_pipe = Pipeline(store=core.store, backend=backend, moderator=core.moderator,
+                              context=long_pipe.context, sampling=SamplingParams(max_new_tokens=3, temperature=0.0),
+                              texts=settings.moderation.texts)
         long_task = asyncio.create_task(long_pipe.handle(1, "tell me a long story please"))
         for _ in range(2000):  # until the long request is decoding
             if backend.engine.stats["steps"] > 0:

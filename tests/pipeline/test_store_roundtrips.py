@@ -29,7 +29,8 @@ async def test_add_turn_is_committed_on_return_and_creates_the_chat(tmp_path: Pa
         await store.new_conversation(7)
         second = await store.add_turn(7, "assistant", "hello")
         assert second.conversation_id == 2 and second.id is not None and second.id > turn.id
-        held = await store.hold(chat_id=7, user_text="q", reply_text="r", verdict={"action": "hold"}, user_turn_id=turn.id)
+        held = await store.hold(chat_id=7, user_text="q", reply_text="r", verdict={"action": "hold"},
+                                user_turn_id=turn.id)
         assert held.state == "pending" and held.user_turn_id == turn.id and held.verdict == {"action": "hold"}
         assert _count(path, "SELECT COUNT(*) FROM held_replies") == 1
 
