@@ -20,9 +20,10 @@ holds each message once.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import random
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import Any
 
 from telegram import Update
@@ -56,6 +57,30 @@ class ParleyBot(ExtBot[int]):
         data: dict[str, Any] = {"offset": offset, "timeout": timeout, "limit": limit, "allowed_updates": allowed_updates}
         result = await self._post("getUpdates", data, read_timeout=read_timeout)
         return result if isinstance(result, list) else []
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def unusable(update: Update) -> str | None:
+    """Why a parsed update cannot be handled (ids or text of the wrong type), or None."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is not None and not _is_int(chat.id):
+        return "chat.id is not an integer"
+    if user is not None and not _is_int(user.id):
+        return "from.id is not an integer"
+    if message is not None:
+        if not _is_int(message.message_id):
+            return "message_id is not an integer"
+        if message.text is not None and not isinstance(message.text, str):
+            return "text is not a string"
+        if chat is None:
+            return "message without chat"
+    query = update.callback_query
+    if query is not None and (not isinstance(query.id, str) or query.data is not None and not isinstance(query.data, str)):
+        return "callback query id or data of the wrong type"
+    return None
 
 
 class UpdateIngest:
@@ -167,8 +192,14 @@ class UpdateIngest:
             log.warning("update %s cannot be parsed: %s", update_id, err)
             await self.store.mark_update(update_id, "error", f"unparsable: {type(err).__name__}: {err}"[:500])
             return
+        problem = unusable(update)
+        if problem is not None:  # Telegram never sends these; PTB does not type-check what it parses
+            self._slots.release()
+            log.warning("update %s is malformed: %s", update_id, problem)
+            await self.store.mark_update(update_id, "error", f"malformed: {problem}"[:500])
+            return
         coroutine = self._process(update_id, update)
-        task = asyncio.create_task(self._run(update, coroutine), name=f"update:{update_id}")
+        task = asyncio.create_task(self._run(update_id, update, coroutine), name=f"update:{update_id}")
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -178,19 +209,30 @@ class UpdateIngest:
         if not task.cancelled() and task.exception() is not None:
             log.error("update task failed", exc_info=task.exception())
 
-    async def _run(self, update: Update, coroutine: Awaitable[None]) -> None:
+    async def _run(self, update_id: int, update: Update, coroutine: Coroutine[Any, Any, None]) -> None:
         try:
             await self.processor.process_update(update, coroutine)
+        except Exception as err:
+            if inspect.getcoroutinestate(coroutine) != inspect.CORO_CREATED:
+                raise
+            # failed before processing began (e.g. an unusable update shape): never retried
+            log.warning("update %s cannot be processed: %s: %s", update_id, type(err).__name__, err)
+            await self.store.mark_update(update_id, "error", f"unprocessable: {type(err).__name__}: {err}"[:500])
         finally:
             close_unstarted(coroutine)
 
     async def _process(self, update_id: int, update: Update) -> None:
         with bind_request_id(f"upd-{update_id}"):
             batches: list[Any] = []
+            failure: str | None = None
             try:
                 with self.outbox.collecting() as batches:
-                    await self.app.process_update(update)
-                error = self._errors.pop(update_id, None)
+                    try:
+                        await self.app.process_update(update)
+                    except Exception as err:  # PTB itself failed (handler errors reach on_error)
+                        log.exception("update %s could not be processed", update_id)
+                        failure = f"{type(err).__name__}: {err}"[:500]
+                error = self._errors.pop(update_id, None) or failure
                 ids = await self.store.complete_update(update_id, self.outbox.drafts(batches),
                                                        state="error" if error else "done", error=error)
                 self.outbox.bind(batches, ids)
@@ -198,7 +240,7 @@ class UpdateIngest:
                 self.outbox.release(batches)  # stays pending in the store; resumed after restart
                 raise
             except Exception:
-                self.outbox.release(batches)  # nothing was enqueued: the update stays pending
+                self.outbox.release(batches)  # the store failed, nothing was enqueued: the update stays pending
                 log.exception("update %s could not be finished; it is processed again on the next start", update_id)
                 return
             finally:

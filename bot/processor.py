@@ -14,15 +14,21 @@ MAX_IN_FLIGHT = 4096
 
 
 def chat_key(update: object) -> Hashable | None:
-    """The ordering key: the chat, else the user; None for updates that need no ordering."""
+    """The ordering key: the chat, else the user; None for updates that need no ordering (or whose
+    ids are not usable: PTB does not type-check what it parses, a malformed chat id may be a dict)."""
+    key: Hashable | None = None
     if isinstance(update, Update):
         chat = update.effective_chat
-        if chat is not None:
-            return ("chat", chat.id)
         user = update.effective_user
-        if user is not None:
-            return ("user", user.id)
-    return None
+        if chat is not None:
+            key = ("chat", chat.id)
+        elif user is not None:
+            key = ("user", user.id)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
