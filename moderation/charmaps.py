@@ -29,13 +29,20 @@ LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": 
 LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
 LEET_INNER = {"!": "i", "|": "l", "+": "t", "(": "c"}  # only between two letters: b!tch
 ALT = {"1": "l", "!": "l", "|": "i"}  # the second reading
+# Symbols that stand for hidden letters (f#ck, sh%t, f*ck). STRONG ones are rarely anything else
+# inside a word; WEAK ones are also ordinary separators (well-known, e.g., snake_case). "&" is
+# neither: AT&T, R&B and HTML entities (&gt;) are far more common than "f&ck".
+MASK_STRONG = "*#%@$"
+MASK_WEAK = "-._!?+~^"
 
-RUN, JOINABLE = -1, -2  # trigger kinds; values >= 0 are "leet character this far before the end"
+# Trigger kinds; values >= 0: "leet character this far before the end". MASK: a symbol between
+# letters (masked or split word); MASK_LEET: both MASK and a leet character one before the end.
+RUN, JOINABLE, MASK, MASK_LEET = -1, -2, -3, -4
 
 
 def build_triggers(join_seps: str) -> ahocorasick.Automaton:
     """One C-speed pass that finds leet characters next to letters and says whether the (slow)
-    join/run regexes are worth running; Python's re costs ~15 ns a character per pattern."""
+    join/run/mask steps are worth running; Python's re costs ~15 ns a character per pattern."""
     auto = ahocorasick.Automaton()
     letters = "abcdefghijklmnopqrstuvwxyz"
     for a in letters:
@@ -44,7 +51,7 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
             auto.add_word(ch + a, 1)
         for b in letters:
             for ch in LEET_INNER:
-                auto.add_word(a + ch + b, 1)
+                auto.add_word(a + ch + b, MASK_LEET if ch in MASK_WEAK else 1)
     for a in letters:
         auto.add_word(a * 3, RUN)
         for b in letters:
@@ -52,5 +59,13 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
                 auto.add_word(a + sep + b + sep, JOINABLE)
             for before in " (\"'[":  # "is a " must not trigger, so a boundary comes first
                 auto.add_word(before + a + " " + b + " ", JOINABLE)
+            for sep in "*@$-._?~^":  # a symbol between letters: a masked or split word
+                auto.add_word(a + sep + b, MASK)
+        for sep in ("#", "%", "--", "__"):
+            auto.add_word(a + sep, MASK)
+        for sep in "-._!?+~^*@$":  # a run of mixed symbols (f-#k, s.%t), not an ellipsis (so...)
+            for other in MASK_STRONG + MASK_WEAK:
+                if other != sep and not (sep in ".!?" and other in ".!?"):
+                    auto.add_word(a + sep + other, MASK)
     auto.make_automaton()
     return auto

@@ -14,13 +14,17 @@ import bisect
 import itertools
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import ahocorasick
 
 from moderation.config import ModerationSettings, RegexSpec
-from moderation.normalize import (JOINABLE, RUN, Normalized, fold, joinable_at_start, normalize,
+from moderation.masks import Anchor, MaskedWord, masked_words
+from moderation.names import NAME_TERMS, is_name
+from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
+                                  joinable_at_start, normalize,
                                   normalize_folded, trigger_words)
+from moderation.termforms import exception_keys, masked_keys, phrase_keys
 from moderation.types import Match, Severity, Stage, StageResult
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 from pipeline.types import ConfigError
@@ -34,6 +38,8 @@ _MAX_SUFFIX = max(map(len, INFLECTIONS))
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _OFFLOAD_CHARS = 20_000  # batches larger than this leave the event loop
 _SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
+_MASK_ONLY = {MASK}
+_SPACES = re.compile(" {2,}")
 
 _NONE, _ALPHA, _ALNUM = 0, 1, 2
 
@@ -46,14 +52,21 @@ def _edge_kind(ch: str) -> int:
 class _Entry:
     """One automaton value: a term or exception under one normalized key."""
 
-    __slots__ = ("klen", "left", "right", "prefix_ok", "suffix_ok", "exact", "is_exception", "term")
+    __slots__ = ("klen", "left", "right", "prefix_ok", "suffix_ok", "exact", "is_exception", "term",
+                 "masked_end", "specific")
 
-    def __init__(self, key: str, term: Term, is_exception: bool) -> None:
+    def __init__(self, key: str, term: Term, is_exception: bool, derived: bool = False) -> None:
         self.klen = len(key)
         self.left = _edge_kind(key[0])
-        self.right = _edge_kind(key[-1])
+        # A derived "fu**" hides the end of a word: the mask must end there, and what follows
+        # is an inflection as after a letter ("fu**ing"), never more symbols or a new word.
+        self.masked_end = derived and key.endswith("*")
+        # Ties on one span go to the most specific: a listed term (the longer the better), then
+        # a masked spelling derived from a root word (*fuck*), then from a variant (fxcking).
+        self.specific = 1000 + len(term.text) if not derived else int(term.prefix_ok or term.suffix_ok)
+        self.right = _ALPHA if self.masked_end else _edge_kind(key[-1])
         self.prefix_ok = term.prefix_ok
-        self.suffix_ok = term.suffix_ok
+        self.suffix_ok = term.suffix_ok and not self.masked_end
         self.exact = term.exact
         self.is_exception = is_exception
         self.term = term
@@ -61,6 +74,66 @@ class _Entry:
 
 def _touches(ch: str, kind: int) -> bool:
     return ch.isalpha() if kind == _ALPHA else ch.isalnum() if kind == _ALNUM else False
+
+
+def _identity(start: int, end: int) -> tuple[int, int]:
+    return start, end
+
+
+def _lo(a: Anchor) -> int:
+    return a[0]
+
+
+def _anchored(anchors: Sequence[Anchor], t: str, start: int, stop: int, i: int, j: int,
+              e: _Entry) -> bool:
+    """Does the key at [i, j) cover an anchor (a masked or removed symbol run)? Under a strict
+    anchor (a symbol that may be a plain separator) the word must be the term itself, with at
+    most an inflection: "push-to-talk" never reads as "sh*t"."""
+    strict = None
+    k = bisect.bisect_left(anchors, j, key=_lo)  # anchors are sorted and do not nest
+    while k > 0:
+        k -= 1
+        lo, hi, strict_here, contains = anchors[k]
+        if hi <= i:
+            break
+        if (i <= lo and hi <= j) if contains else (i < hi and lo < j):
+            strict = bool(strict) or strict_here
+    if strict is None:
+        return False
+    return not strict or (start == i and (stop == j or (not e.exact and t[j:stop] in INFLECTIONS)))
+
+
+def _masked_preference(term: Term) -> tuple[bool, int, int, str]:
+    """Which term a masked spelling stands for when several fit: a root word (*fuck*) before a
+    variant spelling (fack), then the mildest (co**: cock, not coon), then the shortest."""
+    return not (term.prefix_ok or term.suffix_ok), _SEV_RANK[term.severity], len(term.text), term.text
+
+
+def _derived(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions: list[Term]
+             ) -> dict[str, list[_Entry]]:
+    """Masked spellings and phrase forms of the terms, separator forms of the exceptions.
+
+    When one masked spelling could stand for several terms (c**n), one is chosen (see
+    _masked_preference): the writer censored it, and the spelling alone does not say which
+    word was meant."""
+    out: dict[str, list[_Entry]] = {}
+    for synonyms in (False, True):  # "kill-yourself" reports "kill yourself", not "kill your self"
+        for (key, *_), term in by_key.items():
+            for k in phrase_keys(key, synonyms):
+                if k not in out:
+                    out[k] = [_Entry(k, term, False)]
+    masked: dict[str, Term] = {}
+    for (key, *_), term in by_key.items():
+        for k in masked_keys(key):
+            old = masked.get(k)
+            if old is None or _masked_preference(term) < _masked_preference(old):
+                masked[k] = term
+    for k, term in masked.items():
+        out.setdefault(k, []).append(_Entry(k, term, False, derived=True))
+    for exc in exceptions:
+        for k in exception_keys(_key(exc)):
+            out.setdefault(k, []).append(_Entry(k, exc, True))
+    return out
 
 
 def _key(term: Term) -> str:
@@ -91,9 +164,13 @@ class KeywordStage:
         for exc in exc_list:
             key = _key(exc)
             values.setdefault(key, []).append(_Entry(key, exc, True))
+        for key, entries in _derived(by_key, exc_list).items():
+            if key not in values:  # a listed spelling beats a derived one
+                values[key] = entries
         # The normalizer's trigger words ride along, so a clean text needs a single pass:
         # a value is a tuple of entries, an int (trigger), or [entries, int] when a key is both.
         self._empty = not values
+        self._keys = frozenset(values)  # for _known()
         self._auto = ahocorasick.Automaton()
         for key, trig in trigger_words():
             self._auto.add_word(key, [tuple(values.pop(key)), trig] if key in values else trig)
@@ -101,12 +178,24 @@ class KeywordStage:
             self._auto.add_word(key, tuple(entries))
         self._auto.make_automaton()
 
+    def _known(self, spelling: str) -> bool:
+        """Is this whole word a key, or a key plus an inflection?"""
+        keys = self._keys
+        if spelling in keys:
+            return True
+        n = len(spelling)
+        for k in range(1, min(_MAX_SUFFIX, n - 1) + 1):
+            if spelling[n - k:] in INFLECTIONS and spelling[:n - k] in keys:
+                return True
+        return False
+
     def __repr__(self) -> str:
         return f"KeywordStage(name={self.name!r}, terms={len(self.terms)}, exceptions={len(self.exceptions)})"
 
-    def _hits(self, t: str, found: Iterable[tuple[int, object]] | None = None
-              ) -> list[tuple[int, int, _Entry]]:
-        """(word start, word end, entry) of each accepted hit in one normalized spelling."""
+    def _hits(self, t: str, found: Iterable[tuple[int, object]] | None = None,
+              anchors: Sequence[Anchor] | None = None) -> list[tuple[int, int, _Entry]]:
+        """(word start, word end, entry) of each accepted hit in one normalized spelling;
+        with `anchors` (a masked or joined word), only hits whose key covers one."""
         hits: list[tuple[int, int, int, int, _Entry]] = []
         excs: list[tuple[int, int]] = []
         n = len(t)
@@ -121,6 +210,8 @@ class KeywordStage:
             for e in entries:
                 i = j - e.klen
                 start, stop = i, j
+                if e.masked_end and j < n and t[j] == "*":
+                    continue
                 if i > 0 and _touches(t[i - 1], e.left):
                     if not e.prefix_ok:
                         continue
@@ -140,7 +231,7 @@ class KeywordStage:
                         continue
                 if e.is_exception:
                     excs.append((start, stop))
-                else:
+                elif anchors is None or _anchored(anchors, t, start, stop, i, j, e):
                     hits.append((start, stop, i, j, e))
         if not excs:
             return [(s, x, e) for s, x, _, _, e in hits]
@@ -155,36 +246,58 @@ class KeywordStage:
                 out.append((s, x, e))
         return out
 
-    def _matches(self, variant: Normalized, hits: list[tuple[int, int, _Entry]],
+    def _matches(self, to_original: Callable[[int, int], tuple[int, int]],
+                 hits: list[tuple[int, int, _Entry]],
                  best: dict[tuple[int, int], Match] | None = None) -> list[Match]:
-        """Hits of one spelling → Matches with original spans, one per span."""
-        if not hits and best is None:
+        """Hits of one spelling → Matches with original spans (`to_original` maps them), one per
+        span: the most severe, then (within one spelling) the most specific; an earlier
+        spelling wins a full tie. With `best` given, fills it and returns []."""
+        if not hits:
             return []
+        own = best is None
         best = {} if best is None else best
+        mine: dict[tuple[int, int], int] = {}  # spans set by this spelling: their specificity
         for s, x, e in hits:
-            start, end = variant.span(s, x)
-            old = best.get((start, end))
-            if old is None or (_SEV_RANK[e.term.severity], len(e.term.text)) > (
-                    _SEV_RANK[Severity(old.severity)], len(old.term)):  # most severe, then most specific
-                best[(start, end)] = Match(e.term.text, e.term.category, e.term.severity.value,
-                                           start, end, self.name)
-        return sorted(best.values(), key=lambda m: (m.start, m.end))
+            span = to_original(s, x)
+            old = best.get(span)
+            if old is not None:
+                rank, old_rank = _SEV_RANK[e.term.severity], _SEV_RANK[Severity(old.severity)]
+                if rank < old_rank or (rank == old_rank and (
+                        span not in mine or e.specific <= mine[span])):
+                    continue
+            mine[span] = e.specific
+            best[span] = Match(e.term.text, e.term.category, e.term.severity.value, *span, self.name)
+        return sorted(best.values(), key=lambda m: (m.start, m.end)) if own else []
 
     def scan_normalized(self, norm: Normalized) -> list[Match]:
         """Matches over every spelling of an already normalized text."""
         if self._empty:
             return []
-        if not norm.variants:
-            return self._matches(norm, self._hits(norm.text))
+        if not norm.variants and norm.masked is None:
+            return self._matches(norm.span, self._hits(norm.text))
         best: dict[tuple[int, int], Match] = {}
         for variant in norm.all():
-            self._matches(variant, self._hits(variant.text), best)
+            self._matches(variant.span, self._hits(variant.text), best)
+        self._masked(norm.masked_words(self._known), best)
         return sorted(best.values(), key=lambda m: (m.start, m.end))
+
+    def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
+        """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside."""
+        for w in words:
+            self._matches(w.span, self._hits(w.masked, anchors=w.masked_anchors), best)
+            if w.joined:
+                self._matches(w.joined_span, self._hits(w.joined, anchors=w.joined_anchors), best)
 
     def scan(self, text: str) -> list[Match]:
         """Matches in one text, spans in the original text."""
+        found = self._scan(text)
+        if found and any(m.term in NAME_TERMS for m in found):
+            return [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
+        return found
+
+    def _scan(self, text: str) -> list[Match]:
         t, starts, ends = fold(text)
-        if starts is not None or not t.isascii() or self._empty:
+        if starts is not None or self._empty or has_confusables(t):
             return self.scan_normalized(normalize_folded(t, starts, ends, len(text)))
         # Fast path: one pass finds terms and the normalizer's triggers together.
         found: list[tuple[int, object]] = []
@@ -197,16 +310,37 @@ class KeywordStage:
             trig = value if type(value) is int else value[1]
             if trig >= 0:
                 leet.append(last - trig)
+            elif trig == MASK_LEET:
+                leet.append(last - 1)
+                kinds.add(MASK)
             else:
                 kinds.add(trig)
             if type(value) is list:
                 found.append((last, value))
         join = JOINABLE in kinds or joinable_at_start(t)
+        if not leet and not join and kinds == _MASK_ONLY and "  " not in t:
+            # Only a symbol inside a word (well-known, f#ck): the main spelling is the text.
+            best: dict[tuple[int, int], Match] = {}
+            self._matches(_identity, self._hits(t, found), best)
+            self._masked(masked_words(t, t, None, None, self._known), best)
+            return sorted(best.values(), key=lambda m: (m.start, m.end))
+        if not leet and not kinds and not join and "  " in t and self._same_collapsed(t, found):
+            return self._matches(_identity, self._hits(t, found)) if found else []
         if leet or kinds or join or "  " in t:
             leet.sort()
             return self.scan_normalized(normalize_folded(
-                t, None, None, len(text), (leet, join, RUN in kinds)))
-        return self._matches(Normalized(t, len(text)), self._hits(t, found))
+                t, None, None, len(text), (leet, join, RUN in kinds, MASK in kinds)))
+        return self._matches(_identity, self._hits(t, found)) if found else []
+
+    def _same_collapsed(self, t: str, found: list[tuple[int, object]]) -> bool:
+        """With runs of spaces read as one, are the hits the same? (Then no phrase spans a run,
+        and the identity-offset fast path stands.) Keys never hold two spaces, so the hits
+        can only grow, and equal counts mean equal hits."""
+        count = 0
+        for _, value in self._auto.iter(_SPACES.sub(" ", t)):
+            if type(value) is not int:
+                count += 1
+        return count == len(found)
 
     def scan_many(self, texts: Iterable[str]) -> list[list[Match]]:
         """Synchronous batch scan (benchmarks call this)."""

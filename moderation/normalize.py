@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, Match as ReMatch
+from typing import Callable, Iterator, Match as ReMatch
 
+from moderation.masks import MaskedWord, masked_words
 from moderation.charmaps import (ALT as _ALT, APOSTROPHES as _APOSTROPHES, CONFUSABLES as _CONFUSABLES,
                                  INVISIBLE as _INVISIBLE, LATIN_EXTRA as _LATIN_EXTRA,
                                  LEET_DIGITS as _LEET_DIGITS, LEET_EDGE as _LEET_EDGE,
-                                 LEET_INNER as _LEET_INNER, JOINABLE, RUN, build_triggers)
+                                 LEET_INNER as _LEET_INNER, JOINABLE, MASK, MASK_LEET, RUN,
+                                 build_triggers)
 
-__all__ = ["JOINABLE", "RUN", "Normalized", "fold", "joinable_at_start", "normalize", "normalize_folded",
+__all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "Triggers", "fold",
+           "has_confusables", "joinable_at_start", "normalize", "normalize_folded",
            "trigger_words"]
 
 _CACHE_MAX = 200_000
@@ -46,6 +49,8 @@ _JOIN_SEPS = " .*~,:/\\'\"^_-"
 
 
 _TRIGGERS = build_triggers(_JOIN_SEPS)
+Triggers = tuple[list[int], bool, bool, bool]  # leet positions, may join, may collapse runs, may mask
+MaskSource = tuple[str, str, list[int] | None, list[int] | None]
 
 
 # ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
@@ -119,15 +124,23 @@ class Normalized:
 
     `starts`/`ends` are None when the mapping is the identity (the common ASCII case)."""
 
-    __slots__ = ("text", "original_length", "starts", "ends", "variants")
+    __slots__ = ("text", "original_length", "starts", "ends", "variants", "masked")
 
     def __init__(self, text: str, original_length: int, starts: list[int] | None = None,
-                 ends: list[int] | None = None, variants: tuple["Normalized", ...] = ()) -> None:
+                 ends: list[int] | None = None, variants: tuple["Normalized", ...] = (),
+                 masked: MaskSource | None = None) -> None:
         self.text = text
         self.original_length = original_length
         self.starts = starts
         self.ends = ends
         self.variants = variants
+        # Where words with symbols inside (f#ck, fu-ck) may be: the arguments for
+        # moderation.masks.masked_words (folded text, its leet spelling, offsets); else None.
+        self.masked = masked
+
+    def masked_words(self, known: Callable[[str], bool] | None = None) -> list[MaskedWord]:
+        """Words with symbols inside, in masked (f*ck) and joined (fuck) spellings."""
+        return [] if self.masked is None else masked_words(*self.masked, known=known)
 
     def __repr__(self) -> str:
         return f"Normalized({self.text!r}, variants={[v.text for v in self.variants]!r})"
@@ -210,18 +223,22 @@ def _confusable_words(t: str, mixed_only: bool) -> str:
     return "".join(pieces)
 
 
-def _triggers(t: str) -> tuple[list[int], bool, bool]:
-    """(positions of leet characters, may need joining, may need run collapsing)."""
+def _triggers(t: str) -> Triggers:
+    """(positions of leet characters, may need joining, may need run collapsing, may hold
+    masked or split words)."""
     leet: list[int] = []
     kinds = set()
     for end, kind in _TRIGGERS.iter(t):
         if kind >= 0:
             leet.append(end - kind)
+        elif kind == MASK_LEET:
+            leet.append(end - 1)
+            kinds.add(MASK)
         else:
             kinds.add(kind)
     if len(leet) > 1:
         leet.sort()
-    return leet, JOINABLE in kinds or joinable_at_start(t), RUN in kinds
+    return leet, JOINABLE in kinds or joinable_at_start(t), RUN in kinds, MASK in kinds
 
 
 def joinable_at_start(t: str) -> bool:
@@ -340,17 +357,19 @@ def _finish(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
     return Normalized(t2, n0, s2, e2, (Normalized(t1, n0, s1, e1),))
 
 
-Triggers = tuple[list[int], bool, bool]  # leet positions, may join, may collapse runs
-
-
 def _spellings(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
-               trig: Triggers | None = None) -> list[Normalized]:
-    positions, may_join, may_run = _triggers(t) if trig is None else trig
+               trig: Triggers | None = None) -> tuple[list[Normalized], MaskSource | None]:
+    positions, may_join, may_run, may_mask = _triggers(t) if trig is None else trig
     main, alt, made_run = _leet(t, positions)
     out = list(_finish(main, starts, ends, n0, may_join, may_run or made_run).all())
     if alt is not None:  # leetspeak never creates joinable single letters; it may create runs
         out.extend(_finish(alt, starts, ends, n0, may_join, True).all())
-    return out
+    return out, (t, main, starts, ends) if may_mask else None
+
+
+def has_confusables(t: str) -> bool:
+    """Does folded text `t` hold letters of other scripts that look Latin (Cyrillic, Greek)?"""
+    return not t.isascii() and _CONF_ANY.search(t) is not None
 
 
 def fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
@@ -361,10 +380,10 @@ def fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
 def trigger_words() -> list[tuple[str, int]]:
     """Keys of the trigger automaton, so a caller's own automaton can find them in the same pass.
 
-    A value >= 0 marks a leet character that many characters before the key's end; RUN and
-    JOINABLE say that run collapsing / separator joining may apply."""
+    A value >= 0 marks a leet character that many characters before the key's end; RUN,
+    JOINABLE and MASK say that run collapsing, separator joining, masked readings may apply;
+    MASK_LEET is MASK plus a leet character one before the end."""
     return list(_TRIGGERS.items())
-
 
 
 def normalize_folded(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
@@ -376,19 +395,19 @@ def normalize_folded(t: str, starts: list[int] | None, ends: list[int] | None, n
         latin = _confusable_words(mixed, False)
         trig = None if mixed != t else trig
         t = mixed
-    found = _spellings(t, starts, ends, n0, trig)
+    found, masked = _spellings(t, starts, ends, n0, trig)
     if latin is not None and latin != t:
-        found.extend(_spellings(latin, starts, ends, n0))
-    if len(found) == 1:
-        return found[0]
-    seen = {found[0].text}
+        found.extend(_spellings(latin, starts, ends, n0)[0])
+    head = found[0]
+    if len(found) == 1 and masked is None:
+        return head
+    seen = {head.text}
     rest = []
     for v in found[1:]:
         if v.text not in seen:
             seen.add(v.text)
             rest.append(v)
-    head = found[0]
-    return Normalized(head.text, head.original_length, head.starts, head.ends, tuple(rest))
+    return Normalized(head.text, head.original_length, head.starts, head.ends, tuple(rest), masked)
 
 
 def normalize(text: str) -> Normalized:

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from moderation.data.curation import (  # noqa: E402
     CANONICAL, DROP, EXCEPTIONS, EXTRA, MASKED, OVERRIDE, ROOTS)
+from moderation.keywords import KeywordStage  # noqa: E402
 from moderation.normalize import normalize  # noqa: E402
 from moderation.wordlists import parse_term  # noqa: E402
 
@@ -111,15 +112,41 @@ def masked_spellings(word: str) -> list[str]:
     return out
 
 
+def _underived(masked: dict[str, tuple[str, str]], rows: dict[str, tuple[str, str, str]]
+               ) -> dict[str, tuple[str, str, str]]:
+    """The masked spellings the keyword stage does not already match, as the word they hide,
+    from the other rows (it derives f*ck, fu*k, f**k, fu** from "fuck" and reports "fuck");
+    f***, m**********r stay listed. Two passes: a spelling dropped in the first must still be
+    read as its word once the kept ones are listed (n****r is not n**** plus an r)."""
+    words: dict[str, str] = {}
+    for word in MASKED:
+        for spelling in masked_spellings(word):
+            words.setdefault(spelling, word)
+    out: dict[str, tuple[str, str, str]] = {}
+    for listed in ({}, None):
+        stage = KeywordStage([parse_term(spec, "build", category, severity)
+                              for spec, category, severity in [*rows.values(), *(listed or out).values()]],
+                             [parse_term(e, "build", "exception") for e in EXCEPTIONS])
+        for spelling, (category, severity) in masked.items():
+            if "=" + spelling in out:
+                continue
+            found = stage.scan(spelling)
+            if not any(m.start == 0 and m.end == len(spelling) and m.category == category
+                       and _key(m.term) in words[spelling] for m in found):
+                out["=" + spelling] = (spelling, category, severity)
+    return out
+
+
 def build(shared: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     """(rows of term spec, category, severity; exception specs)."""
     found = read_sources(shared)
     drop = {_key(_strip(t)) for t in DROP}
     roots = [(_key(_strip(r)), r.startswith("*"), r.endswith("*")) for r in ROOTS]
     curated = {**OVERRIDE, **EXTRA}
+    masked: dict[str, tuple[str, str]] = {}
     for word, value in MASKED.items():
         for spelling in masked_spellings(word):
-            curated.setdefault(spelling, value)  # f***** is fucker or faggot: the first one listed
+            masked.setdefault(spelling, value)  # f***** is fucker or faggot: the first one listed
     rows: dict[str, tuple[str, str, str]] = {}
     for key, (term, category, severity, _src) in sorted(found.items()):
         if key in drop or len(key) < 3 or not any(ch.isalpha() for ch in key) or _covered(key, roots):
@@ -134,6 +161,7 @@ def build(shared: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
         seen.add(key)
         rows.pop(key, None)
         rows["=" + spec] = (spec, category, severity)  # curated rows keyed apart from source keys
+    rows.update(_underived(masked, rows))
     for spec, category, severity in rows.values():
         assert category in CATEGORIES, (spec, category)
         assert severity in _RANK, (spec, severity)

@@ -1,0 +1,195 @@
+"""Words with symbols inside: masked (f#ck, sh%t, f.ck, f-ck) or split (fu-ck, sh.it).
+
+The main spelling keeps such a word as written ("f#ck" stays "f#ck"); masked_words() finds the
+words that have a run of symbols between two letters (or end in two or more of * # %) and
+spells each two more ways for the keyword stage:
+
+* masked: each symbol of such a run becomes "*", so "f#ck" reads "f*ck" and meets the masked
+  keys the keyword stage derives from every term (fuck → f*ck, fu*k, f**k, ...);
+* joined: the runs between letters removed, so "fu-ck" reads "fuck".
+
+Each spelling carries anchors: a keyword hit counts only where its key covers a masked run or
+spans a removed one, so words that merely sit beside a symbol (cock-a-doodle-doo) are judged by
+the main spelling alone. Where a run's symbols may also be ordinary separators (- . _ ! ? + ~ ^),
+and always in the joined spelling, the hit must moreover be the whole word with at most a
+common inflection, so "push-to-talk" does not read as "sh*t" nor "push-it" as "shit". Ordinary
+compounds (well-known: single separators between parts of four or more letters), ellipses,
+@mentions, e-mail addresses and URLs are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, NamedTuple
+
+from moderation.charmaps import MASK_STRONG, MASK_WEAK
+
+__all__ = ["Anchor", "MaskedWord", "masked_words"]
+
+# A hit's key range [i, j) must cover an anchor (lo, hi, strict, contains): intersect [lo, hi)
+# (a masked run) or, when `contains`, include it (a removed run: the letters around the cut).
+# strict: the hit must also be the whole word with at most an inflection.
+Anchor = tuple[int, int, bool, bool]
+
+_SYMBOLS = MASK_STRONG + MASK_WEAK
+_CLASS = "[" + re.escape(_SYMBOLS) + "]"
+_RUN = re.compile(f"{_CLASS}{_CLASS}*")  # sre scans "[c][c]*" several times faster than "[c]+"
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789" + _SYMBOLS)
+_TRAILING = frozenset("*#%")  # a word may end in a run of these: sh##, f%%%
+_STRONG = frozenset(MASK_STRONG)
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_EMAIL_OR_URL = re.compile(r"://|www\.|[a-z0-9]@[a-z0-9-]+\.[a-z]")
+_WORD = re.compile("[a-z0-9" + re.escape(_SYMBOLS) + "]*")
+_MAX_WORD = 64  # longer runs of word characters and symbols are hashes, paths or noise
+_PART = 4  # parts this long around a single separator make an ordinary compound
+# Common words of up to three letters: a separator between two of them is not a mask.
+_COMMON_SHORT = frozenset("""
+a i an as at be by do go he hi if in is it me my no of oh ok on or so to up us we ya yo ye
+the and for you are was not but can all any her his one our out day get has him how new now
+old see two way who boy did its let put say she too use man car cat dog sun run big red yes
+got had may end far few off own set try why ask bad bag bed box bus buy cup cut die dry eat
+egg eye fit fix fly fun gas god guy hat hit hot ice job joy key kid law lay leg lie lot low
+map mix mom dad net odd oil pay pen pet pie pop raw row sad sea sit six sky son tax tea ten
+tie top toy war web win yet zoo art add age ago air arm ear bit hey wow non pre pro sub
+""".split())
+_PUNCTUATION = frozenset(".!?")  # "so...anyway", "wow!!!what": runs of these are punctuation
+
+
+class MaskedWord(NamedTuple):
+    """One word with symbols inside, in its two extra spellings, with original offsets.
+
+    `masked` has the length of the word as written, which starts at `at` in the folded text;
+    `joined` is "" when no run lies between letters; `origin` maps each character of `joined`
+    to its index in `masked`; starts/ends: the folded text's offset map (None: identity)."""
+
+    masked: str
+    masked_anchors: tuple[Anchor, ...]
+    joined: str
+    joined_anchors: tuple[Anchor, ...]
+    origin: list[int]
+    at: int
+    starts: list[int] | None
+    ends: list[int] | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of masked[start:end]."""
+        if self.starts is None or self.ends is None:
+            return self.at + start, self.at + end
+        return self.starts[self.at + start], self.ends[self.at + end - 1]
+
+    def joined_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of joined[start:end] (covering the symbols removed inside it)."""
+        return self.span(self.origin[start], self.origin[end - 1] + 1)
+
+
+def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]] | None:
+    """(start, end, inside) of each symbol run (`spans`) in the word t[a:b] that may hide
+    letters: inside (between two letters; not an ellipsis) or a trailing run of two or more
+    * # %. None when there is none, or when the word is an ordinary compound (well-known,
+    kill-yourself): single separators between parts of four or more letters, which the main
+    spelling already sees. A single separator between two common short words (so-by, go-ok)
+    is punctuation, not a mask."""
+    out = []
+    compound = True
+    part = a
+    for k, (s, e) in enumerate(spans):
+        if s == a or t[s - 1] not in _LETTERS:
+            compound = False
+            continue
+        if e < b:
+            if t[e] in _LETTERS and (e - s == 1 or not _PUNCTUATION.issuperset(t[s:e])):
+                if e - s == 1 and t[s] not in _STRONG and s - part <= 3 and t[part:s] in _COMMON_SHORT:
+                    nxt = spans[k + 1][0] if k + 1 < len(spans) else b
+                    if t[e:nxt] in _COMMON_SHORT:
+                        part = e
+                        continue
+                out.append((s, e, True))
+                if e - s > 1 or t[s] in _STRONG or s - part < _PART:
+                    compound = False
+                part = e
+                continue
+        elif e - s >= 2 and _TRAILING.issuperset(t[s:e]):
+            out.append((s, e, False))
+        compound = False
+    if not out or (compound and b - part >= _PART):
+        return None
+    return out
+
+
+def _address(t: str, a: int, b: int) -> bool:
+    """Is t[a:b] part of an e-mail address or URL (its whitespace-delimited chunk)?"""
+    lo = t.rfind(" ", 0, a) + 1
+    hi = t.find(" ", b)
+    chunk = t[lo: len(t) if hi < 0 else hi]
+    return _EMAIL_OR_URL.search(chunk) is not None
+
+
+def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int] | None,
+                 known: Callable[[str], bool] | None = None) -> list[MaskedWord]:
+    """The words of `t` (folded text) with symbols inside that may hide or split letters;
+    `spelled` is `t` after leetspeak (same length), which supplies the letters; starts/ends are
+    t's offsets (None: identity). `known(spelling)`: could this whole word (plus an inflection)
+    be a term? Lets the common case, one plain separator (two-minute), be dropped early."""
+    out: list[MaskedWord] = []
+    n = len(t)
+    spans = [m.span() for m in _RUN.finditer(t)]
+    addresses = "@" in t or "/" in t or "www." in t
+    k = 0
+    while k < len(spans):
+        s, e = spans[k]
+        k += 1
+        if s == 0 or t[s - 1] not in _LETTERS:
+            continue
+        if e < n and t[e] in _LETTERS:  # most runs are punctuation: skip them before any work
+            if e - s > 1 and _PUNCTUATION.issuperset(t[s:e]):
+                continue
+        elif e - s < 2 or not _TRAILING.issuperset(t[s:e]) or (e < n and t[e] in _WORD_CHARS):
+            continue
+        a = s - 1
+        while a > 0 and t[a - 1] in _WORD_CHARS:
+            a -= 1
+        while t[a] in _SYMBOLS:  # #tag, @user: the word starts after the symbols
+            a += 1
+        word_end = _WORD.match(t, e)
+        b = e if word_end is None else word_end.end()
+        first = k - 1
+        while first > 0 and spans[first - 1][0] >= a:
+            first -= 1
+        while k < len(spans) and spans[k][0] < b:
+            k += 1
+        if b - a > _MAX_WORD or (a > 0 and t[a - 1] == "@"):  # @mentions are handles, not words
+            continue
+        runs = _runs(t, a, b, spans[first:k])
+        if runs is None or (addresses and _address(t, a, b)):
+            continue
+        if known is not None and len(runs) == 1:
+            ra, rb, inside = runs[0]
+            if inside and not _STRONG.issuperset(t[ra:rb]) and not known(
+                    spelled[a:ra] + "*" * (rb - ra) + spelled[rb:b]) and not known(
+                    spelled[a:ra] + spelled[rb:b]):
+                continue  # a whole-word match is the only kind such a word may give
+        masked: list[str] = []
+        joined: list[str] = []
+        index: list[int] = []
+        masked_anchors: list[Anchor] = []
+        joined_anchors: list[Anchor] = []
+        pos = a
+        for ra, rb, inside in runs:
+            masked.append(spelled[pos:ra])
+            masked.append("*" * (rb - ra))
+            masked_anchors.append((ra - a, rb - a, inside and not _STRONG.issuperset(t[ra:rb]), False))
+            if inside:
+                joined.append(spelled[pos:ra])
+                index.extend(range(pos - a, ra - a))
+                joined_anchors.append((len(index) - 1, len(index) + 1, True, True))
+            else:
+                joined.append(spelled[pos:rb])
+                index.extend(range(pos - a, rb - a))
+            pos = rb
+        masked.append(spelled[pos:b])
+        joined.append(spelled[pos:b])
+        index.extend(range(pos - a, b - a))
+        out.append(MaskedWord("".join(masked), tuple(masked_anchors),
+                              "".join(joined) if joined_anchors else "", tuple(joined_anchors),
+                              index, a, starts, ends))
+    return out

@@ -1,0 +1,34 @@
+"""Terms that are also given names: "Dick Smith" is a person, "you dick" is not.
+
+A match of such a term is a name when it is written capitalised ("Dick", not "dick" or "DICK"),
+is followed by one space and a capitalised surname (optionally after an initial: "Dick B.
+Smith"), and is not preceded by a word that makes it a noun ("a Dick", "you Dick", "big Dick").
+The heuristic only ever drops matches of NAME_TERMS, so every other term keeps its recall.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NAME_TERMS", "is_name"]
+
+NAME_TERMS = frozenset({"dick"})
+_SURNAME = re.compile(r" (?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]{2,}\b(?![-'])")
+_PREVIOUS = re.compile(r"([A-Za-z']+)\W*$")
+# Words before a name-like "Dick" that make it the insult or the body part.
+_NOUN_MARKERS = frozenset({
+    "a", "an", "the", "you", "u", "ur", "your", "yo", "such", "what", "big", "little", "small",
+    "fat", "huge", "tiny", "stupid", "dumb", "this", "that", "these", "those", "my", "his", "her",
+    "their", "our", "suck", "sucking", "sucks", "like", "of", "total", "absolute", "massive",
+})
+
+
+def is_name(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] reads as a first name followed by a surname."""
+    word = text[start:end]
+    if len(word) < 2 or not (word[0].isupper() and word[1:].islower()):
+        return False
+    if not _SURNAME.match(text, end):
+        return False
+    before = _PREVIOUS.search(text[max(0, start - 40):start])
+    return before is None or before.group(1).lower() not in _NOUN_MARKERS

@@ -1,0 +1,115 @@
+"""Extra automaton keys the keyword stage derives from each listed term, so lists stay plain.
+
+* Masked spellings of single words (fuck → f*ck, fu*k, f**k, fu**): one block of up to four
+  letters as "*", inside the word or (two or more) at its end, always keeping at least two
+  letters. moderation.masks turns "f#ck", "f.ck", "f-ck" into "f*ck" so they meet these keys.
+* Phrase forms: the usual chat spellings of pronouns and contractions (you → u/ya, i will →
+  i'll/ill, going to → gonna, yourself → urself ...), and each form written with "-", "_" or
+  "." between its words or with no separator at all ("kill-yourself", "killyourself").
+  Single words never take the hyphen-as-space reading: "a-hole" stays a word and "a hole" is
+  not derived from it.
+* Exceptions (innocent phrases) get the same separator forms, with space and hyphen mixed
+  ("drop-dead gorgeous"), so that an innocent phrase written either way is still recognised.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+__all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys"]
+
+MAX_MASKED = 4  # longest block of letters a derived masked key hides
+_MIN_MASKED_WORD = 4  # a*s, c*m, t*t: too short to tell which word was meant
+_MAX_FORMS = 48  # spelling combinations per phrase, before the separator forms
+_MIN_JOINED = 6  # "godie" is not derived from "go die"; "shutup" is from "shut up"
+_SEPARATORS = ("-", "_", ".")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+# Interchangeable spellings inside phrases (each group's members replace one another).
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("i am going to", "i'm going to", "im going to", "i am gonna", "i'm gonna", "im gonna", "imma",
+     "i'ma", "ima"),
+    ("we are going to", "we're going to", "were going to", "we're gonna", "were gonna"),
+    ("going to", "gonna"),
+    ("want to", "wanna"),
+    ("i will", "i'll", "ill", "i shall"),
+    ("we will", "we'll"),
+    ("you are", "you're", "youre", "ur", "u r", "u are"),
+    ("yourself", "urself", "your self", "ur self", "yourselves", "yaself"),
+    ("your", "ur", "yer"),
+    ("you", "u", "ya", "yu"),
+    ("myself", "my self"),
+    ("do not", "don't", "dont"),
+)
+_GROUP: dict[tuple[str, ...], tuple[str, ...]] = {}
+for _group in SYNONYMS:
+    for _form in _group:
+        _GROUP.setdefault(tuple(_form.split()), _group)
+_LONGEST = max(len(k) for k in _GROUP)
+
+
+def masked_keys(key: str) -> list[str]:
+    """Self-censored spellings of one word: f*ck, fu*k, f**k, fu** (never f***: too ambiguous)."""
+    n = len(key)
+    if n < _MIN_MASKED_WORD or not _LETTERS.issuperset(key):
+        return []
+    out = []
+    for a in range(1, n - 1):
+        for b in range(1, min(MAX_MASKED, n - 1 - a) + 1):
+            out.append(key[:a] + "*" * b + key[a + b:])
+    for a in range(max(2, n - MAX_MASKED), n - 1):
+        out.append(key[:a] + "*" * (n - a))
+    return out
+
+
+def _forms(words: list[str]) -> list[str]:
+    """Every combination of the synonym groups found in `words` (greedy, longest first)."""
+    slots: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+            group = _GROUP.get(tuple(words[i:i + size]))
+            if group is not None:
+                own = " ".join(words[i:i + size])
+                slots.append((own, *(f for f in group if f != own)))
+                i += size
+                break
+        else:
+            slots.append((words[i],))
+            i += 1
+    return [" ".join(combo) for combo in itertools.islice(itertools.product(*slots), _MAX_FORMS)]
+
+
+def _separated(phrase: str) -> list[str]:
+    out = [phrase.replace(" ", sep) for sep in _SEPARATORS]
+    joined = phrase.replace(" ", "")
+    if len(joined) >= _MIN_JOINED:
+        out.append(joined)
+    return out
+
+
+def phrase_keys(key: str, synonyms: bool = True) -> list[str]:
+    """Other spellings of a phrase (a key with spaces); [] for a single word. Without
+    `synonyms`, only the separator forms of the phrase as written."""
+    if " " not in key:
+        return []
+    if not synonyms:
+        return _separated(key)
+    out: list[str] = []
+    for form in _forms(key.split(" "))[1:]:
+        out.append(form)
+        out.extend(_separated(form))
+    return list(dict.fromkeys(out))
+
+
+def exception_keys(key: str) -> list[str]:
+    """Separator forms of an innocent phrase, space and hyphen mixed ("drop-dead gorgeous")."""
+    gaps = key.count(" ")
+    if not gaps:
+        return []
+    out = _separated(key)
+    if gaps <= 4:
+        words = key.split(" ")
+        for seps in itertools.product(" -", repeat=gaps):
+            out.append(words[0] + "".join(s + w for s, w in zip(seps, words[1:])))
+    return [k for k in dict.fromkeys(out) if k != key]

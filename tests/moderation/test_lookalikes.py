@@ -1,0 +1,140 @@
+"""Robustness of the default list: obfuscated spellings must flag, innocent look-alikes must not.
+
+These lists stand for the held-out sets the project is judged on; they test general rules
+(masks, separators, phrase forms, exceptions, names), not single entries.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.keywords import KeywordStage
+from moderation.wordlists import DEFAULT_LIST, load_list
+
+
+@pytest.fixture(scope="module")
+def stage() -> KeywordStage:
+    wl = load_list(DEFAULT_LIST)
+    return KeywordStage(wl.terms, wl.exceptions)
+
+
+# (text, a term or category that must be among the matches)
+MUST_FLAG = [
+    # symbol masks: any of * # % @ $ and, between letters, - . _ ! ? stand for hidden letters
+    ("f#ck off", "profanity"), ("f%ck", "profanity"), ("sh#t", "profanity"), ("b@stard", "bastard"),
+    ("f.ck this", "profanity"), ("f-ck", "profanity"), ("f*ck", "profanity"), ("f**k", "profanity"),
+    ("f@ck", "profanity"), ("what the f#%k", "profanity"), ("c@nt", "insult"), ("you st#pid b*tch", "insult"),
+    ("a#shole", "insult"), ("f#cking hell", "profanity"), ("motherf#cker", "profanity"),
+    ("that's sh##", "profanity"), ("sh-t happens", "profanity"), ("bullsh%t", "profanity"),
+    ("p#ssy", "sexual"), ("d!ck", "insult"), ("fu**ing", "profanity"), ("sh*tty", "profanity"),
+    ("wh0r3", "insult"), ("b1tch", "insult"), ("@ss", "profanity"),
+    # a symbol inserted into the word
+    ("fu-ck you", "profanity"), ("sh.it", "profanity"), ("bi_tch", "insult"), ("c-unt", "insult"),
+    # hashtags and other tricks
+    ("#fuckit", "profanity"), ("#FuckYou", "profanity"), ("f u c k", "profanity"),
+    ("F.U.C.K", "profanity"), ("fuuuuuck", "profanity"), ("\U0001d41f\U0001d42e\U0001d41c\U0001d424", "profanity"),
+    ("fu\u200bck", "profanity"), ("f\u057dck", "profanity"), ("ƒuck", "profanity"),
+    # phrases across separators and without them
+    ("kill-yourself", "kill yourself"), ("kill_yourself", "kill yourself"),
+    ("go.kill.yourself", "kill yourself"), ("KILL-YOUR-SELF", "threat"), ("killyourself", "threat"),
+    ("#killyourself", "threat"), ("kill ur self", "threat"), ("k y s", "threat"), ("drop dead", "threat"),
+    # threats, in the usual chat spellings
+    ("I will hunt you down", "threat"), ("I'm going to kill you", "threat"),
+    ("im going to kill u", "threat"), ("you should die", "threat"), ("i hope you die", "threat"),
+    ("I'll murder you", "threat"), ("ima kill you", "threat"), ("imma kill u", "threat"),
+    ("I will find you and kill you", "threat"), ("go hang yourself", "threat"),
+    ("i know where you live", "threat"), ("i'm gonna stab you", "threat"),
+    ("i'll slit your throat", "threat"), ("I hope you get cancer", "threat"), ("ill kill ya", "threat"),
+    ("we're gonna kill you", "threat"), ("you deserve to die", "threat"), ("die in a fire", "threat"),
+    # self-harm
+    ("I want to kill myself", "self-harm"), ("i wanna die", "self-harm"),
+    ("i'm going to take my own life", "self-harm"), ("i don't want to live anymore", "self-harm"),
+    ("I want to end it all", "self-harm"), ("i have nothing to live for", "self-harm"),
+    # names heuristic must not cost recall
+    ("Don't be a Dick", "insult"), ("You Dick", "insult"), ("DICK", "insult"), ("what a dick move", "insult"),
+    ("Dick Head", "insult"),
+]
+
+MUST_ALLOW = [
+    # Scunthorpe-type words and places
+    "Scunthorpe", "classic", "assassin", "cocktail", "Dickens", "Sussex", "therapist", "analysis",
+    "Penistone", "grape", "grapes", "shiitake", "shitake mushrooms", "cum laude", "summa-cum-laude",
+    "Moby Dick", "Hancock", "Matsushita", "Yamashita", "Arsenal", "pen island", "snigger", "niggardly",
+    "niggardliness", "spic and span", "cockpit", "cockatoo", "scrap", "Essex", "Middlesex", "Wessex",
+    "analytics", "assess", "bass", "passage", "class", "grass", "associate", "titillate", "title",
+    "tit for tat", "tit-for-tat", "Cummings", "document", "cucumber", "circumstance", "Cockburn",
+    "Woodcock", "Hitchcock", "Dickinson", "Dickson", "Cumbria", "cocoon", "tycoon", "scrapbook",
+    "Cockfosters", "cock-a-doodle-doo", "flame retarding", "a swankest hotel",
+    # harmless phrases with a violent or rude word
+    "hell yeah", "a glass of coke", "I'll kill this process", "kill the lights", "this bug is killing me",
+    "shoot a photo", "the assassination of Julius Caesar", "the butt of a joke", "she killed it on stage",
+    "I could kill for a coffee", "I'll shoot you an email", "I'll hit you up later",
+    "I'll beat you at chess", "take a stab at it", "I'll find you a seat", "dig a hole",
+    "there is a hole in my bucket", "drop-dead gorgeous", "a drop-dead deadline", "a garden hoe",
+    # names
+    "Dick Smith", "Dick Cheney", "Dick Van Dyke", "Philip K. Dick", "ask Dick Jones about it",
+    # symbols that are not masks
+    "email me at bob@example.com", "#blessed", "see https://example.com/a-b_c.d?x=1", "it costs $5",
+    "x = a*b - c%d", "well-known", "e-mail", "co-op", "re-use", "t-shirt", "e.g. this", "U.S.A.",
+    "node.js", "push-to-talk", "fish-tank", "push-it", "C# is great", "F# and C++", "AT&T",
+    "Q&A", "R&B", "50%off", "#1 fan", "@everyone", "Ph.D.", "a.k.a.", "i.e.", "so...anyway",
+    "what?!really", "snake_case_name", "hello_world.py", "my-shitake-recipe", "2-3 times",
+    "**bold** text", "footnote*", "a.b.c", "pass-through", "class-based", "mass-produced",
+]
+
+
+@pytest.mark.parametrize("text,expected", MUST_FLAG)
+def test_must_flag(stage: KeywordStage, text: str, expected: str) -> None:
+    found = stage.scan(text)
+    assert any(expected in (m.term, m.category) for m in found), (text, found)
+
+
+@pytest.mark.parametrize("text", MUST_ALLOW)
+def test_must_allow(stage: KeywordStage, text: str) -> None:
+    assert stage.scan(text) == [], text
+
+
+def test_masked_match_reports_the_term_and_masks_the_original_span(stage: KeywordStage) -> None:
+    text = "oh f#cking hell, sh%t"
+    spans = sorted((text[m.start:m.end], m.term) for m in stage.scan(text))
+    assert spans == [("f#cking", "fuck"), ("sh%t", "shit")]
+
+
+def test_joined_match_spans_the_separator(stage: KeywordStage) -> None:
+    text = "well fu-ck you"
+    (m,) = [m for m in stage.scan(text) if m.category == "profanity"]
+    assert text[m.start:m.end] == "fu-ck"
+
+
+def test_phrase_across_separators_spans_the_whole_phrase(stage: KeywordStage) -> None:
+    text = "just go.kill.yourself ok"
+    (m,) = stage.scan(text)
+    assert (text[m.start:m.end], m.category, m.severity) == ("kill.yourself", "threat", "high")
+
+
+# Everyday words, none containing or forming a listed term however they are joined.
+_INNOCENT = (
+    "the a an and or but if then so we you they it this that with from for to of in on at by "
+    "about over under after before again house garden table window door music song guitar piano "
+    "coffee tea water bread cheese apple grape orange lemon tomato potato carrot pepper salt sugar "
+    "class pass glass grass bass mass assess associate classic passage document circumstance title "
+    "cocktail cockpit therapist analysis scrap hello world friend family morning evening weekend "
+    "holiday travel train plane city country river mountain forest ocean beach summer winter spring "
+    "autumn happy quiet bright green blue yellow purple small large quick slow warm cold new old "
+    "read write learn teach build paint cook bake walk run swim sing dance play work rest sleep "
+    "email website project meeting report budget market price team office school book story"
+).split()
+_JOINERS = [" ", " ", " ", "-", ".", "_", ", ", "! ", "? ", "..."]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_INNOCENT), st.sampled_from(_JOINERS)), min_size=1, max_size=12),
+       st.booleans())
+def test_innocent_words_joined_any_way_never_flag(stage: KeywordStage, parts: list[tuple[str, str]],
+                                                  title: bool) -> None:
+    text = "".join(w + j for w, j in parts)
+    if title:
+        text = text.title()
+    assert stage.scan(text) == [], text
