@@ -10,6 +10,7 @@ import typer
 def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
+        ctx: typer.Context,
         backend: Optional[str] = typer.Option(None, help="transformers | openai | echo (overrides generation.backend)"),
         model: Optional[str] = typer.Option(None, help="hub id or local path of the model"),
     ) -> None:
@@ -20,7 +21,10 @@ def register(app: typer.Typer) -> None:
         token = settings.telegram.token
         if token is None or not token.get_secret_value().strip():
             fail("config error: telegram.token is not set; set PARLEY_TELEGRAM__TOKEN", 2)
-        setup_logging(settings, _State.log_format)
+        # the global --log-format, read from the command line itself: under `python -m bot.cli` the
+        # callback set it on the __main__ module's _State, not on bot.cli's
+        fmt = ctx.find_root().params.get("log_format") or _State.log_format
+        setup_logging(settings, fmt)
         from bot.runner import run_bot
 
         run_async(run_bot(settings))

@@ -32,7 +32,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.outbox import Outbox, retry_after_seconds
 from bot.processor import MAX_IN_FLIGHT, PerChatUpdateProcessor, close_unstarted
-from pipeline.logs import bind_request_id
+from pipeline.logs import REDACTOR, bind_request_id
 from pipeline.metrics import Metrics
 from pipeline.store import Store
 from pipeline.types import ConfigError, StoreError
@@ -41,6 +41,9 @@ log = logging.getLogger("parley.bot.ingest")
 
 # Edited messages are ignored by design, so they are not requested.
 ALLOWED_UPDATES = ["message", "callback_query"]
+# PTB's InvalidToken message quotes the token: never pass it on
+TOKEN_REJECTED = ("config error: telegram.token was rejected by the Bot API (401 Unauthorized); "
+                  "check PARLEY_TELEGRAM__TOKEN")
 POLL_LIMIT = 100
 
 
@@ -57,6 +60,11 @@ class ParleyBot(ExtBot[int]):
         data: dict[str, Any] = {"offset": offset, "timeout": timeout, "limit": limit, "allowed_updates": allowed_updates}
         result = await self._post("getUpdates", data, read_timeout=read_timeout)
         return result if isinstance(result, list) else []
+
+
+def _error_text(err: BaseException | None, prefix: str = "") -> str:
+    """An error for the store: short, secrets masked (PTB's InvalidToken message quotes the token)."""
+    return REDACTOR.redact(f"{prefix}{type(err).__name__}: {err}")[:500]
 
 
 def _is_int(value: object) -> bool:
@@ -143,9 +151,8 @@ class UpdateIngest:
             try:
                 batch = await self.bot.get_raw_updates(
                     offset=self.offset, timeout=self.poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
-            except InvalidToken as err:
-                raise ConfigError(f"config error: telegram.token was rejected by the Bot API ({err.message}); "
-                                  "check PARLEY_TELEGRAM__TOKEN") from None
+            except InvalidToken:
+                raise ConfigError(TOKEN_REJECTED) from None
             except RetryAfter as err:
                 self._count_error(err)
                 await asyncio.sleep(retry_after_seconds(err))
@@ -190,7 +197,7 @@ class UpdateIngest:
         except Exception as err:  # malformed update: stored, marked, never retried
             self._slots.release()
             log.warning("update %s cannot be parsed: %s", update_id, err)
-            await self.store.mark_update(update_id, "error", f"unparsable: {type(err).__name__}: {err}"[:500])
+            await self.store.mark_update(update_id, "error", _error_text(err, "unparsable: "))
             return
         problem = unusable(update)
         if problem is not None:  # Telegram never sends these; PTB does not type-check what it parses
@@ -217,7 +224,7 @@ class UpdateIngest:
                 raise
             # failed before processing began (e.g. an unusable update shape): never retried
             log.warning("update %s cannot be processed: %s: %s", update_id, type(err).__name__, err)
-            await self.store.mark_update(update_id, "error", f"unprocessable: {type(err).__name__}: {err}"[:500])
+            await self.store.mark_update(update_id, "error", _error_text(err, "unprocessable: "))
         finally:
             close_unstarted(coroutine)
 
@@ -231,7 +238,7 @@ class UpdateIngest:
                         await self.app.process_update(update)
                     except Exception as err:  # PTB itself failed (handler errors reach on_error)
                         log.exception("update %s could not be processed", update_id)
-                        failure = f"{type(err).__name__}: {err}"[:500]
+                        failure = _error_text(err)
                 error = self._errors.pop(update_id, None) or failure
                 ids = await self.store.complete_update(update_id, self.outbox.drafts(batches),
                                                        state="error" if error else "done", error=error)
@@ -251,7 +258,7 @@ class UpdateIngest:
         """PTB error handler: log, and remember the error for the update's stored state."""
         error = context.error
         if isinstance(update, Update):
-            self._errors[update.update_id] = f"{type(error).__name__}: {error}"[:500]
+            self._errors[update.update_id] = _error_text(error)
             log.error("error while handling update %s", update.update_id, exc_info=error)
         else:
             log.error("error outside an update", exc_info=error)

@@ -33,6 +33,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.formatting import is_parse_error, render, telegram_parse_mode
 from bot.splitting import TELEGRAM_LIMIT, sanitize, split_message, utf16_len
+from pipeline.logs import REDACTOR
 from pipeline.metrics import Metrics
 from pipeline.store import OutboxDraft, Store
 
@@ -61,9 +62,11 @@ class _Batch:
 _collector: ContextVar[list[_Batch] | None] = ContextVar("parley_outbox_collector", default=None)
 
 
-def _describe(err: TelegramError) -> str:
+def _describe(err: BaseException) -> str:
+    """For the store and the audit log: secrets masked (PTB's InvalidToken message quotes the token)."""
     name = type(err).__name__
-    return err.message if err.message.lower().startswith(name.lower()) else f"{name}: {err.message}"
+    message = err.message if isinstance(err, TelegramError) else str(err)
+    return REDACTOR.redact(message if message.lower().startswith(name.lower()) else f"{name}: {message}")
 
 
 def retry_after_seconds(err: RetryAfter) -> float:
@@ -212,11 +215,11 @@ class Outbox:
                 message_id = await self._send(item)
             except ChatMigrated as err:  # the group became a supergroup: send there
                 self._count_error(err)
-                last_error = f"ChatMigrated: {err.message}"
+                last_error = _describe(err)
                 item.chat_id = int(err.new_chat_id)
             except RetryAfter as err:
                 self._count_error(err)
-                last_error = f"RetryAfter: {err.message}"
+                last_error = _describe(err)
                 if not last:
                     await asyncio.sleep(retry_after_seconds(err) + 0.1)
             except (Forbidden, BadRequest) as err:
@@ -225,7 +228,7 @@ class Outbox:
                 return "failed"
             except (TelegramError, OSError) as err:  # NetworkError, TimedOut, 5xx; InvalidToken (revoked) too
                 self._count_error(err)
-                last_error = f"{type(err).__name__}: {err}"
+                last_error = _describe(err)
                 if not last:
                     await asyncio.sleep(self._backoff(attempt))
             else:

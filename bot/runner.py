@@ -25,7 +25,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application, set_commands
-from bot.ingest import ALLOWED_UPDATES
+from bot.ingest import ALLOWED_UPDATES, TOKEN_REJECTED
 from bot.ratelimit import RateLimits
 from bot.services import services_of
 from bot.webhook import WebhookServer
@@ -87,9 +87,8 @@ class BotRunner:
             try:
                 await self.app.initialize()
                 return True
-            except InvalidToken as err:
-                raise ConfigError(f"config error: telegram.token was rejected by the Bot API ({err.message}); "
-                                  "check PARLEY_TELEGRAM__TOKEN") from None
+            except InvalidToken:
+                raise ConfigError(TOKEN_REJECTED) from None
             except NetworkError as err:
                 log.warning("cannot reach the Bot API at telegram.api_base_url (%s); retrying in %.0fs", err, delay)
             with contextlib.suppress(TimeoutError):
