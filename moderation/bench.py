@@ -39,18 +39,26 @@ def cpu_rate(fn: Callable[[list[str]], Any], texts: list[str], *, repeat: int = 
     return round(len(texts) / max(best, 1e-9), 1)
 
 
-def timed_rate(fn: Callable[[list[str]], Any], texts: list[str], batch: int, *, min_s: float) -> float:
-    """Texts/s of `fn` called on consecutive slices of `batch` texts, for at least `min_s` seconds."""
-    done, i = 0, 0
-    start = time.perf_counter()
-    while True:
-        part = texts[i:i + batch] or texts[:batch]
-        i = i + batch if i + batch < len(texts) else 0
-        fn(part)
-        done += len(part)
-        if time.perf_counter() - start >= min_s:
+def timed_rate(fn: Callable[[list[str]], Any], texts: list[str], batch: int, *, min_s: float,
+               repeat: int = 3) -> float:
+    """Texts/s of `fn` on consecutive slices of `batch` texts: the best of `repeat` windows of at least
+    `min_s` seconds each (one window when a single call already takes longer than that)."""
+    best, i = 0.0, 0
+    for _ in range(repeat):
+        done = 0
+        start = time.perf_counter()
+        while True:
+            part = texts[i:i + batch] or texts[:batch]
+            i = i + batch if i + batch < len(texts) else 0
+            fn(part)
+            done += len(part)
+            if time.perf_counter() - start >= min_s:
+                break
+        elapsed = time.perf_counter() - start
+        best = max(best, done / elapsed)
+        if elapsed >= 3 * min_s:
             break
-    return round(done / (time.perf_counter() - start), 1)
+    return round(best, 1)
 
 
 async def run_moderation_bench(options: BenchOptions, settings: Any) -> dict[str, Any]:
