@@ -115,10 +115,13 @@ class Store:
         except sqlite3.DatabaseError as err:
             await self._abort()
             raise StoreError(f"storage.path: {self.path} is not a usable SQLite database: {err}") from None
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm"):  # owner-only, also for a file created by an older version
             side = Path(str(self.path) + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
+            try:
+                if side.exists() and side.stat().st_mode & 0o077:
+                    os.chmod(side, 0o600)
+            except OSError:  # not ours to change (e.g. a read-only copy): leave it
+                pass
         return self
 
     async def _abort(self) -> None:

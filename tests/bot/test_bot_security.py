@@ -149,3 +149,14 @@ async def test_a_rejected_token_is_reported_without_showing_it(fake: FakeTelegra
     assert proc.returncode == 2, text
     assert "telegram.token was rejected" in text
     _assert_no_secret(text, wrong)
+
+
+async def test_an_existing_readable_store_is_made_owner_only(tmp_path: Path) -> None:
+    from pipeline.store import Store
+
+    db = tmp_path / "old.db"
+    async with Store(db):
+        pass
+    os.chmod(db, 0o644)
+    async with Store(db, exclusive=True):
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
