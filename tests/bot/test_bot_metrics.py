@@ -35,6 +35,7 @@ async def test_metrics_of_a_run_with_the_tiny_model(
     settings.metrics.enabled, settings.metrics.port = True, port
     async with bot_running(settings, rate_limits=FAST_PRIVATE) as runner, aiohttp.ClientSession() as http:
         assert runner.metrics_server is not None and runner.metrics_server.port == port
+        fake.fail_next_send(102, 1, status=500)  # one Bot API error, then a re-send
         for chat in (101, 102):
             fake.inject_message(chat, "hello there")
         fake.inject_message(101, "and again")
@@ -55,6 +56,8 @@ async def test_metrics_of_a_run_with_the_tiny_model(
     assert samples[("parley_generation_batch_size_count", ())] >= 1  # engine hook wired
     assert samples[("parley_backend_ready", ())] == 1
     assert samples[("parley_outbox_pending", ())] == 0
+    errors = sum(v for (name, _labels), v in samples.items() if name == "parley_telegram_errors_total")
+    assert errors == 1 and samples[("parley_telegram_retries_total", ())] == 1
 
 
 async def test_healthz_is_503_before_the_bot_is_up_and_port_closes_after(
