@@ -72,6 +72,8 @@ async def run_moderation_bench(options: BenchOptions, settings: Any) -> dict[str
         raise ConfigError(f"parley bench --moderation: --classifier must be one of {', '.join(SHAPES)}")
     device = resolve_device(options.device or m.classifier.device)
     shape = options.classifier
+    if shape == "config" and not m.classifier.enabled:
+        raise ConfigError("parley bench --moderation: --classifier config needs moderation.classifier.enabled = true")
     if shape == "auto":
         shape = "config" if m.classifier.enabled else ("bert-base" if device.type == "cuda" else "tiny")
     min_s = float(options.extra.get("min_s", _MIN_S))

@@ -85,6 +85,8 @@ def make_plan(options: BenchOptions, settings: Settings) -> Plan:
         first = err.errors(include_url=False)[0]
         raise ConfigError(f"parley bench --e2e: --{first['loc'][0]}: {first['msg']}") from None
     classifier = options.classifier
+    if classifier == "config" and not settings.moderation.classifier.enabled:
+        raise ConfigError("parley bench --e2e: --classifier config needs moderation.classifier.enabled = true")
     if classifier == "auto":
         if settings.moderation.classifier.enabled:
             classifier = "config"

@@ -80,6 +80,8 @@ def test_plan_defaults_and_errors() -> None:
         make_plan(BenchOptions(mode="e2e", backend="echo", random_init="qwen2-tiny"), s)
     with pytest.raises(ConfigError, match="--classifier"):
         make_plan(BenchOptions(mode="e2e", backend="echo", classifier="huge"), s)
+    with pytest.raises(ConfigError, match="classifier.enabled"):
+        make_plan(BenchOptions(mode="e2e", backend="echo", classifier="config"), s)
     with pytest.raises(ConfigError, match="openai"):
         make_plan(BenchOptions(mode="e2e", backend="openai"), s)
 
