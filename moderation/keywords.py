@@ -1,10 +1,15 @@
-"""Keyword and operator-regex stages: Aho-Corasick over normalized text, spans in the original.
+"""Keyword stage: Aho-Corasick over normalized text, spans in the original (and, re-exported
+from moderation.regexes, the operator-regex stage).
 
-One automaton holds every term and every exception. A hit counts only at word boundaries
-(letters on neither side, or the term's markers allow it) and, for plain terms, with at most a
-common inflection after it. A hit lying inside an exception's match (Scunthorpe, cocktail,
-shitake) is dropped. Every spelling variant from moderation.normalize is scanned, so both
-"fuuuuck" → fuck and "asssss" → ass are found.
+One automaton holds every term and every exception, plus keys derived from them
+(moderation.termforms: masked spellings f*ck/fu*k/f**k, phrase forms kill-yourself/kill_yourself/
+killyourself/kill urself, i'll/im gonna/imma ...). A hit counts only at word boundaries (letters
+on neither side, or the term's markers allow it) and, for plain terms, with at most a common
+inflection after it. A hit lying inside an exception's match (Scunthorpe, cocktail, shitake) is
+dropped. Every spelling variant from moderation.normalize is scanned, so both "fuuuuck" → fuck
+and "asssss" → ass are found, and so are the masked and joined spellings of words with symbols
+inside (f#ck, f.ck, fu-ck: moderation.masks). A capitalised "Dick" followed by a surname is a
+name (moderation.names).
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from typing import Callable, Iterable, Sequence
 
 import ahocorasick
 
-from moderation.config import ModerationSettings, RegexSpec
+from moderation.config import ModerationSettings
 from moderation.masks import Anchor, MaskedWord, masked_words
 from moderation.names import NAME_TERMS, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
-                                  joinable_at_start, normalize,
-                                  normalize_folded, trigger_words)
+                                  joinable_at_start, normalize, normalize_folded, trigger_words)
+from moderation.regexes import RegexStage
 from moderation.termforms import exception_keys, masked_keys, phrase_keys
 from moderation.types import Match, Severity, Stage, StageResult
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
@@ -353,53 +358,6 @@ class KeywordStage:
             matches = self.scan(text)
             results.append(StageResult(self.name, flagged=bool(matches), matches=matches))
         return results
-
-    async def check(self, texts: Sequence[str]) -> list[StageResult]:
-        if sum(len(t) for t in texts) > _OFFLOAD_CHARS:
-            return await asyncio.to_thread(self.check_sync, texts)
-        return self.check_sync(texts)
-
-
-class RegexStage:
-    """Operator regexes, run (case-insensitively) on every normalized spelling of a text."""
-
-    def __init__(self, specs: Sequence[RegexSpec], *, name: str = "regex",
-                 setting: str = "moderation.regexes") -> None:
-        self.name = name
-        self.specs = list(specs)
-        self._compiled: list[tuple[re.Pattern[str], str, RegexSpec]] = []
-        for i, spec in enumerate(self.specs):
-            label = f"{setting}[{i}]" + (f" (name {spec.name!r})" if spec.name else "")
-            try:
-                pattern = re.compile(spec.pattern, re.IGNORECASE)
-            except (re.error, OverflowError, RecursionError) as exc:
-                raise ConfigError(f"{label}: invalid regex {spec.pattern!r}: {exc}") from None
-            self._compiled.append((pattern, spec.name or spec.pattern, spec))
-
-    def __repr__(self) -> str:
-        return f"RegexStage(name={self.name!r}, patterns={len(self._compiled)})"
-
-    def scan_normalized(self, norm: Normalized) -> list[Match]:
-        seen: dict[tuple[int, int, str], Match] = {}
-        for variant in norm.all():
-            for pattern, label, spec in self._compiled:
-                for m in pattern.finditer(variant.text):
-                    if m.end() == m.start():
-                        continue
-                    start, end = variant.span(m.start(), m.end())
-                    seen.setdefault((start, end, label), Match(
-                        label, spec.category, spec.severity.value, start, end, self.name))
-        return sorted(seen.values(), key=lambda m: (m.start, m.end))
-
-    def scan(self, text: str) -> list[Match]:
-        return self.scan_normalized(normalize(text))
-
-    def check_sync(self, texts: Sequence[str]) -> list[StageResult]:
-        out = []
-        for text in texts:
-            matches = self.scan(text)
-            out.append(StageResult(self.name, flagged=bool(matches), matches=matches))
-        return out
 
     async def check(self, texts: Sequence[str]) -> list[StageResult]:
         if sum(len(t) for t in texts) > _OFFLOAD_CHARS:

@@ -1,34 +1,34 @@
 """Undo the usual obfuscations before keyword matching, keeping an exact map back to the original.
 
 Steps, in order: NFKC, casefold, invisible/format characters dropped, combining marks dropped
-(ü → u), every dash → "-", whitespace → " ", look-alike letters of other scripts → Latin (only in
-words made of Latin letters and look-alikes, so real Cyrillic or Greek words stay as they are),
+(ü → u), every dash → "-", whitespace → " " (those in moderation.folding), look-alike letters of
+other scripts → Latin (only in words made of Latin letters and look-alikes, so real Cyrillic or
+Greek words stay as they are),
 leetspeak inside words that have real letters (sh1t, a$$, b!tch; "2024" and "$5" stay),
 single letters joined across one separator (f.u.c.k, f u c k, f*u*c*k), runs of spaces → one,
 runs of 3+ equal letters → 2 (a variant collapses them to 1). Joining and run collapsing
 apply to Latin letters only (the shipped lists are English). A second spelling variant reads
 `1`, `!` as `l` and `|` as `i`. Every variant keeps a per-character map to the original, so a
-match reports the original span and redaction masks exactly the original characters.
+match reports the original span and redaction masks exactly the original characters. Words with
+symbols inside (f#ck, f.ck, fu-ck) are found on request: Normalized.masked_words (see
+moderation.masks).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterator, Match as ReMatch
 
+from moderation.charmaps import (ALT as _ALT, CONFUSABLES as _CONFUSABLES, LEET_DIGITS as _LEET_DIGITS,
+                                 LEET_EDGE as _LEET_EDGE, LEET_INNER as _LEET_INNER, JOINABLE, MASK,
+                                 MASK_LEET, RUN, build_triggers)
+from moderation.folding import fold
 from moderation.masks import MaskedWord, masked_words
-from moderation.charmaps import (ALT as _ALT, APOSTROPHES as _APOSTROPHES, CONFUSABLES as _CONFUSABLES,
-                                 INVISIBLE as _INVISIBLE, LATIN_EXTRA as _LATIN_EXTRA,
-                                 LEET_DIGITS as _LEET_DIGITS, LEET_EDGE as _LEET_EDGE,
-                                 LEET_INNER as _LEET_INNER, JOINABLE, MASK, MASK_LEET, RUN,
-                                 build_triggers)
 
 __all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "Triggers", "fold",
            "has_confusables", "joinable_at_start", "normalize", "normalize_folded",
            "trigger_words"]
 
-_CACHE_MAX = 200_000
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
 
@@ -42,7 +42,6 @@ _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after fol
 _JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}([ .*~,:/\\\\'\"^_-]|[.,] ){_LETTER}(?:\\1{_LETTER})+(?!{_LETTER})")
 _SPACES = re.compile(" {2,}")
 _RUN3 = re.compile(f"({_LETTER})\\1\\1+")
-_ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
 _LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
 _HAS_LETTER = re.compile("[a-z]")
 _JOIN_SEPS = " .*~,:/\\'\"^_-"
@@ -51,72 +50,6 @@ _JOIN_SEPS = " .*~,:/\\'\"^_-"
 _TRIGGERS = build_triggers(_JOIN_SEPS)
 Triggers = tuple[list[int], bool, bool, bool]  # leet positions, may join, may collapse runs, may mask
 MaskSource = tuple[str, str, list[int] | None, list[int] | None]
-
-
-# ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
-_ASCII_BYTES = bytearray(range(256))
-for _b in range(65, 91):
-    _ASCII_BYTES[_b] = _b + 32
-for _b in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
-    _ASCII_BYTES[_b] = 32
-_ASCII_BYTES[ord("`")] = ord("'")
-_ASCII_TABLE = bytes(_ASCII_BYTES)
-
-
-def _strip_marks(s: str) -> str:
-    d = unicodedata.normalize("NFKD", s)
-    if d.isascii():
-        return d
-    kept = "".join(ch for ch in d if unicodedata.category(ch) not in ("Mn", "Me"))
-    return unicodedata.normalize("NFC", kept)
-
-
-def _fold_char(c: str) -> str:
-    """What one original character becomes: "" (dropped), one char, or several (ﬁ → fi)."""
-    cp = ord(c)
-    if 0xD800 <= cp <= 0xDFFF:
-        return "\ufffd"
-    if c.isspace():
-        return " "
-    if c in _INVISIBLE:
-        return ""
-    cat = unicodedata.category(c)
-    if cat in ("Cf", "Cc", "Mn", "Me"):
-        return ""
-    if cat == "Pd":
-        return "-"
-    if cat == "Pc":
-        return "_"
-    if c in _APOSTROPHES:
-        return "'"
-    s = _strip_marks(_strip_marks(unicodedata.normalize("NFKC", c)).casefold())
-    out = []
-    for ch in s:
-        if ch.isspace():
-            out.append(" ")
-        elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc"):
-            continue
-        else:
-            out.append(_LATIN_EXTRA.get(ch, _APOSTROPHES.get(ch, ch)))
-    return "".join(out)
-
-
-_IRREGULAR: set[str] = set()  # characters that do not map to exactly one character
-
-
-class _FoldTable(dict[int, str]):
-    """str.translate table filled lazily, so only characters actually seen are computed."""
-
-    def __missing__(self, cp: int) -> str:
-        r = _fold_char(chr(cp))
-        if len(r) != 1:
-            _IRREGULAR.add(chr(cp))
-        if len(self) < _CACHE_MAX:
-            self[cp] = r
-        return r
-
-
-_FOLD = _FoldTable()
 
 
 class Normalized:
@@ -166,32 +99,6 @@ class Normalized:
         """This spelling and its variants (each variant has its own offset map)."""
         yield self
         yield from self.variants
-
-
-def _fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
-    if s.isascii():
-        raw = s.encode("ascii")
-        folded = raw.translate(_ASCII_TABLE, _ASCII_CC)
-        if len(folded) == len(raw):
-            return folded.decode("ascii"), None, None
-    t = s.translate(_FOLD)
-    if _IRREGULAR.isdisjoint(s):
-        return t, None, None
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, c in enumerate(s):
-        r = _FOLD[ord(c)]
-        k = len(r)
-        if k == 1:
-            starts.append(i)
-            ends.append(i + 1)
-        elif k == 0:
-            if ends:
-                ends[-1] = i + 1  # the previous kept character covers what was dropped after it
-        else:
-            starts.extend([i] * k)
-            ends.extend([i + 1] * k)
-    return t, starts, ends
 
 
 def _confusable_words(t: str, mixed_only: bool) -> str:
@@ -372,11 +279,6 @@ def has_confusables(t: str) -> bool:
     return not t.isascii() and _CONF_ANY.search(t) is not None
 
 
-def fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """First step only (NFKC, casefold, invisibles, marks): (text, starts, ends), None = identity."""
-    return _fold(text)
-
-
 def trigger_words() -> list[tuple[str, int]]:
     """Keys of the trigger automaton, so a caller's own automaton can find them in the same pass.
 
@@ -412,5 +314,5 @@ def normalize_folded(t: str, starts: list[int] | None, ends: list[int] | None, n
 
 def normalize(text: str) -> Normalized:
     """Normalize `text` for matching; never raises on any str."""
-    t, starts, ends = _fold(text)
+    t, starts, ends = fold(text)
     return normalize_folded(t, starts, ends, len(text))

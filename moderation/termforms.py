@@ -89,16 +89,16 @@ def _separated(phrase: str) -> list[str]:
 
 
 def phrase_keys(key: str, synonyms: bool = True) -> list[str]:
-    """Other spellings of a phrase (a key with spaces); [] for a single word. Without
-    `synonyms`, only the separator forms of the phrase as written."""
+    """Other spellings of a phrase (a key with spaces); [] for a single word. The separator
+    forms of the phrase as written come first; with `synonyms`, then every chat spelling and
+    its separator forms."""
     if " " not in key:
         return []
-    if not synonyms:
-        return _separated(key)
-    out: list[str] = []
-    for form in _forms(key.split(" "))[1:]:
-        out.append(form)
-        out.extend(_separated(form))
+    out = _separated(key)
+    if synonyms:
+        for form in _forms(key.split(" "))[1:]:
+            out.append(form)
+            out.extend(_separated(form))
     return list(dict.fromkeys(out))
 
 

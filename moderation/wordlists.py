@@ -7,8 +7,11 @@ Term syntax (the same in every format and in `moderation.terms`):
   ``*word``  also at the end of a longer word (``*fucker`` matches "motherfucker")
   ``*word*`` anywhere inside a word
 A run of two or more "*" at an end is literal, for masked spellings (``f***``, ``b****``).
-Phrases ("kill yourself") match across any run of whitespace. Matching is on normalized text
-(see moderation.normalize), so list the plain spelling only.
+Phrases ("kill yourself") match across any run of whitespace, with "-", "_" or "." between the
+words or none ("kill-yourself", "killyourself"), and in the usual chat spellings of pronouns and
+contractions (you/u/ya, i will/i'll/ill, going to/gonna, yourself/urself: moderation.termforms).
+Single words of four or more letters also match when partly masked (f*ck, f#ck, f.ck, fu**).
+Matching is on normalized text (see moderation.normalize), so list the plain spelling only.
 
 Formats, chosen by file suffix:
   .csv   ``term,category,severity`` rows; optional header row; ``#`` comments; a row whose

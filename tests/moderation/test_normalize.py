@@ -165,6 +165,14 @@ def _check_offsets(n: Normalized, original: str) -> None:
         for i in range(len(v.text)):
             a, b = v.span(i, i + 1)
             assert 0 <= a < b <= len(original)
+    for w in n.masked_words():
+        assert "*" in w.masked and (not w.joined or len(w.joined) < len(w.masked))
+        for i in range(len(w.masked)):
+            a, b = w.span(i, i + 1)
+            assert 0 <= a < b <= len(original)
+        for i in range(len(w.joined)):
+            a, b = w.joined_span(i, i + 1)
+            assert 0 <= a < b <= len(original)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,7 +183,7 @@ def test_never_crashes_and_offsets_are_consistent(text: str) -> None:
 
 _OBFUSCATED = st.lists(st.sampled_from(
     ["f", "u", "c", "k", "s", "h", "1", "!", "$", "@", "0", ".", " ", "*", "-", "\u200b", "\u0441",
-     "\u0301", "Ｆ", "uuu", "a", "ß", "ﬁ", "\ud800", "\t", "|"]), max_size=30).map("".join)
+     "\u0301", "Ｆ", "uuu", "a", "ß", "ﬁ", "\ud800", "\t", "|", "#", "%", "_"]), max_size=30).map("".join)
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,0 +1,108 @@
+"""The first normalization step: NFKC, casefold, invisible/format characters dropped, combining
+marks dropped (ü → u), every dash → "-", whitespace → " ", look-alike Latin letters (ø, ł, small
+capitals) → ASCII, with a per-character map back to the original when lengths differ."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
+                                 LATIN_EXTRA as _LATIN_EXTRA)
+
+__all__ = ["fold"]
+
+_CACHE_MAX = 200_000
+_ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
+
+# ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
+_ASCII_BYTES = bytearray(range(256))
+for _b in range(65, 91):
+    _ASCII_BYTES[_b] = _b + 32
+for _b in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
+    _ASCII_BYTES[_b] = 32
+_ASCII_BYTES[ord("`")] = ord("'")
+_ASCII_TABLE = bytes(_ASCII_BYTES)
+
+
+def _strip_marks(s: str) -> str:
+    d = unicodedata.normalize("NFKD", s)
+    if d.isascii():
+        return d
+    kept = "".join(ch for ch in d if unicodedata.category(ch) not in ("Mn", "Me"))
+    return unicodedata.normalize("NFC", kept)
+
+
+def _fold_char(c: str) -> str:
+    """What one original character becomes: "" (dropped), one char, or several (ﬁ → fi)."""
+    cp = ord(c)
+    if 0xD800 <= cp <= 0xDFFF:
+        return "\ufffd"
+    if c.isspace():
+        return " "
+    if c in _INVISIBLE:
+        return ""
+    cat = unicodedata.category(c)
+    if cat in ("Cf", "Cc", "Mn", "Me"):
+        return ""
+    if cat == "Pd":
+        return "-"
+    if cat == "Pc":
+        return "_"
+    if c in _APOSTROPHES:
+        return "'"
+    s = _strip_marks(_strip_marks(unicodedata.normalize("NFKC", c)).casefold())
+    out = []
+    for ch in s:
+        if ch.isspace():
+            out.append(" ")
+        elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cf", "Cc"):
+            continue
+        else:
+            out.append(_LATIN_EXTRA.get(ch, _APOSTROPHES.get(ch, ch)))
+    return "".join(out)
+
+
+_IRREGULAR: set[str] = set()  # characters that do not map to exactly one character
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table filled lazily, so only characters actually seen are computed."""
+
+    def __missing__(self, cp: int) -> str:
+        r = _fold_char(chr(cp))
+        if len(r) != 1:
+            _IRREGULAR.add(chr(cp))
+        if len(self) < _CACHE_MAX:
+            self[cp] = r
+        return r
+
+
+_FOLD = _FoldTable()
+
+
+def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """(folded text, starts, ends): per folded character, the original [start, end) it came
+    from; starts/ends are None when the mapping is the identity (the common case)."""
+    if s.isascii():
+        raw = s.encode("ascii")
+        folded = raw.translate(_ASCII_TABLE, _ASCII_CC)
+        if len(folded) == len(raw):
+            return folded.decode("ascii"), None, None
+    t = s.translate(_FOLD)
+    if _IRREGULAR.isdisjoint(s):
+        return t, None, None
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, c in enumerate(s):
+        r = _FOLD[ord(c)]
+        k = len(r)
+        if k == 1:
+            starts.append(i)
+            ends.append(i + 1)
+        elif k == 0:
+            if ends:
+                ends[-1] = i + 1  # the previous kept character covers what was dropped after it
+        else:
+            starts.extend([i] * k)
+            ends.extend([i + 1] * k)
+    return t, starts, ends
