@@ -52,6 +52,8 @@ egg eye fit fix fly fun gas god guy hat hit hot ice job joy key kid law lay leg 
 map mix mom dad net odd oil pay pen pet pie pop raw row sad sea sit six sky son tax tea ten
 tie top toy war web win yet zoo art add age ago air arm ear bit hey wow non pre pro sub
 """.split())
+# Short first parts of ordinary compounds (so-called, neo-nazis, pre-market, e-mail, x-ray).
+_PREFIXES = frozenset("so non pre re neo co ex de un mid sub up two one big air to e x".split())
 _PUNCTUATION = frozenset(".!?")  # "so...anyway", "wow!!!what": runs of these are punctuation
 
 
@@ -86,8 +88,8 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
     """(start, end, inside) of each symbol run (`spans`) in the word t[a:b] that may hide
     letters: inside (between two letters; not an ellipsis) or a trailing run of two or more
     * # %. None when there is none, or when the word is an ordinary compound (well-known,
-    kill-yourself): single separators between parts of four or more letters, which the main
-    spelling already sees. A single separator between two common short words (so-by, go-ok)
+    kill-yourself, so-called): single separators between parts of four or more letters or
+    common prefixes, which the main spelling already sees. A single separator between two common short words (so-by, go-ok)
     is punctuation, not a mask."""
     out = []
     compound = True
@@ -104,15 +106,31 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
                         part = e
                         continue
                 out.append((s, e, True))
-                if e - s > 1 or t[s] in _STRONG or s - part < _PART:
+                if e - s > 1 or t[s] in _STRONG or not _part(t[part:s]):
                     compound = False
                 part = e
                 continue
         elif e - s >= 2 and _TRAILING.issuperset(t[s:e]):
             out.append((s, e, False))
         compound = False
-    if not out or (compound and b - part >= _PART):
+    if not out or (compound and _part(t[part:b]) and any(e - s >= _PART for s, e in _parts(a, b, out))):
         return None
+    return out
+
+
+def _part(p: str) -> bool:
+    """Could this be a part of an ordinary compound? Four or more letters, or a prefix (neo-)."""
+    return len(p) >= _PART or p in _PREFIXES
+
+
+def _parts(a: int, b: int, runs: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """The letter parts of t[a:b] between the runs."""
+    out = []
+    pos = a
+    for s, e, _ in runs:
+        out.append((pos, s))
+        pos = e
+    out.append((pos, b))
     return out
 
 

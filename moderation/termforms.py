@@ -35,7 +35,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("i will", "i'll", "ill", "i shall"),
     ("we will", "we'll"),
     ("you are", "you're", "youre", "ur", "u r", "u are"),
-    ("yourself", "urself", "your self", "ur self", "yourselves", "yaself"),
+    ("yourself", "urself", "your self", "ur self", "yourselves", "yaself", "yoself", "yo self"),
     ("your", "ur", "yer"),
     ("you", "u", "ya", "yu"),
     ("myself", "my self"),
