@@ -98,7 +98,8 @@ class Outbox:
     # -- producing ---------------------------------------------------------------------
     @contextmanager
     def collecting(self) -> Iterator[list[_Batch]]:
-        """Inside: send() only persists; the caller delivers the returned batches later."""
+        """Inside: send() only collects; the caller stores the batches (with the update's done mark,
+        Store.complete_update), binds their ids and delivers them."""
         batches: list[_Batch] = []
         token = _collector.set(batches)
         try:
@@ -161,7 +162,8 @@ class Outbox:
         task.add_done_callback(self._tasks.discard)
 
     def release(self, batches: list[_Batch]) -> None:
-        """Give up collected batches without sending (shutdown); they stay pending in the store."""
+        """Give up batches without sending (shutdown, or their transaction failed): what was stored
+        stays pending in the store, what was not is produced again with its update."""
         for batch in batches:
             self._release(batch.chat_id)
         batches.clear()
