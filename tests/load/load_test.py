@@ -364,6 +364,10 @@ async def run_load(cfg: LoadConfig) -> dict[str, Any]:
                 if injector.done() and done >= total:
                     break
             settled = await wait_settled(db, bot, max(5.0, deadline - time.monotonic()))
+            held = sum(p.held for p in run.plan)
+            posted_by = time.monotonic() + 15.0  # announcements follow the held notices (group: 20/min)
+            while len(fake.sent.get(MODERATOR_CHAT, [])) < held and time.monotonic() < posted_by:
+                await asyncio.sleep(0.1)
             if cfg.approve_held:
                 await approve_all(run, max(5.0, deadline - time.monotonic()))
                 settled = await wait_settled(db, bot, max(5.0, deadline - time.monotonic())) and settled
