@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from pipeline.bench import BenchOptions
+if TYPE_CHECKING:  # torch loads only when a benchmark runs, so `parley --help` stays fast
+    from pipeline.bench import BenchOptions
 
 MODE_RUNNERS: dict[str, str] = {
     "generate": "bot.cli_bench:run_generate",
@@ -94,6 +95,8 @@ def register(app: typer.Typer) -> None:
             fail(f"parley bench --{mode}: not implemented yet", code=1)
         settings = settings_or_exit(backend=backend, model=model)
         setup_logging(settings)
+        from pipeline.bench import BenchOptions
+
         options = BenchOptions(
             mode=mode, chats=chats, prompt_tokens=prompt_tokens, new_tokens=new_tokens, model=model,
             random_init=random_init, device=device, dtype=dtype, backend=backend, compile=compile, engine=engine,
