@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # torch loads only when a benchmark runs, so `parley --help` 
 
 MODE_RUNNERS: dict[str, str] = {
     "generate": "bot.cli_bench:run_generate",
-    "e2e": "pipeline.bench_e2e:run_e2e_bench",
+    "e2e": "bot.bench_e2e:run_e2e_bench",
     "moderation": "moderation.bench:run_moderation_bench",
     "api": "bot.api.bench:run_api_bench",
 }

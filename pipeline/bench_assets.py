@@ -15,7 +15,18 @@ import random
 from pathlib import Path
 from typing import Any, Iterator
 
-from pipeline.bench_api import WORDS, sample_texts
+
+WORDS = ("the quick brown fox jumps over a lazy dog while people talk about weather news music games food "
+         "travel work school family friends movies books science history sport code model reply moderation "
+         "careful kind rude angry happy tired late early tomorrow yesterday really never always maybe").split()
+
+
+def sample_texts(n: int, *, seed: int = 0, min_words: int = 8, max_words: int = 48) -> list[str]:
+    """Chat-message-like texts of mixed length (deterministic for a seed)."""
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(min_words, max_words))) for _ in range(n)]
+
+
 
 REPO = Path(__file__).resolve().parents[1]
 SPECIALS = ("[UNK]", "[EOS]")

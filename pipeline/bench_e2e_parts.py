@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.bench import BenchOptions, random_model
-from pipeline.bench_api import sample_texts
-from pipeline.bench_assets import synthetic_tokenizer, words_text
+from pipeline.bench_assets import sample_texts, synthetic_tokenizer, words_text
 from pipeline.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""`parley bench --api` adapter: BenchOptions → pipeline.bench_api.run_api_bench.
+"""`parley bench --api` adapter: BenchOptions → bot.api.loadbench.run_api_bench.
 
 Options used: --chats (concurrent clients), --device (classifier device), --seed, --random-init
 (`tiny` or `bert-base`: shape of the generated Detoxify-format classifier); `options.extra` may set
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.bench import BenchOptions
-from pipeline.bench_api import run_api_bench as _run
+from bot.api.loadbench import run_api_bench as _run
 from pipeline.settings import Settings
 from pipeline.types import ConfigError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.bench import BenchOptions
-from pipeline.bench_api import run_api_bench, sample_texts
+from bot.api.loadbench import run_api_bench, sample_texts
 from pipeline.settings import Settings
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pipeline.bench import BenchOptions
 from pipeline.bench_assets import synthetic_bert_dir, synthetic_tokenizer, words_text
-from pipeline.bench_e2e import make_plan, run_e2e_bench
+from bot.bench_e2e import make_plan, run_e2e_bench
 from pipeline.settings import Settings
 from pipeline.types import ConfigError
 

@@ -20,19 +20,10 @@ from typing import Any, Sequence
 
 import httpx
 
+from pipeline.bench_assets import WORDS, sample_texts  # noqa: F401  (re-exported)
+
 from pipeline.bench import percentile
 from pipeline.settings import Settings
-
-WORDS = ("the quick brown fox jumps over a lazy dog while people talk about weather news music games food "
-         "travel work school family friends movies books science history sport code model reply moderation "
-         "careful kind rude angry happy tired late early tomorrow yesterday really never always maybe").split()
-
-
-def sample_texts(n: int, *, seed: int = 0, min_words: int = 8, max_words: int = 48) -> list[str]:
-    """Chat-message-like texts of mixed length (deterministic for a seed)."""
-    rng = random.Random(seed)
-    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(min_words, max_words))) for _ in range(n)]
-
 
 def bench_settings(base: Settings, *, db: Path, key: str, model: str, config_dir: str | None, device: str,
                    batch_size: int, max_wait_ms: float) -> Settings:
