@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Sequence
 import ahocorasick
 
 from moderation.config import ModerationSettings
-from moderation.masks import Anchor, MaskedWord, masked_words
+from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   joinable_at_start, normalize, normalize_folded, trigger_words)
@@ -40,6 +40,9 @@ __all__ = ["INFLECTIONS", "KeywordStage", "RegexStage", "build_text_stages", "lo
 INFLECTIONS = frozenset({"s", "es", "ed", "d", "ing", "in", "er", "ers", "r", "rs", "y", "ie", "ies",
                          "ier", "iest", "z", "ez"})
 _MAX_SUFFIX = max(map(len, INFLECTIONS))
+# After a word spelled with plain separators (f-cking, b.tches), only the common endings: a
+# one-letter "r" or "d" would read PRI_kr as "pri*k" + "r".
+_STRICT_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "in", "er", "ers", "y", "ies"})
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _OFFLOAD_CHARS = 20_000  # batches larger than this leave the event loop
 _SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
@@ -58,19 +61,20 @@ class _Entry:
     """One automaton value: a term or exception under one normalized key."""
 
     __slots__ = ("klen", "left", "right", "prefix_ok", "suffix_ok", "exact", "is_exception", "term",
-                 "masked_end", "specific")
+                 "masked", "masked_end", "specific")
 
     def __init__(self, key: str, term: Term, is_exception: bool, derived: bool = False) -> None:
         self.klen = len(key)
         self.left = _edge_kind(key[0])
         # A derived "fu**" hides the end of a word: the mask must end there, and what follows
         # is an inflection as after a letter ("fu**ing"), never more symbols or a new word.
+        self.masked = derived and "*" in key  # f*ck: only in prose (in code "c**n" is a power)
         self.masked_end = derived and key.endswith("*")
         # Ties on one span go to the most specific: a listed term (the longer the better), then
         # a masked spelling derived from a root word (*fuck*), then from a variant (fxcking).
         self.specific = 1000 + len(term.text) if not derived else int(term.prefix_ok or term.suffix_ok)
         self.right = _ALPHA if self.masked_end else _edge_kind(key[-1])
-        self.prefix_ok = term.prefix_ok
+        self.prefix_ok = term.prefix_ok and not self.masked_end  # "**meta**" is not "ta**" (tard)
         self.suffix_ok = term.suffix_ok and not self.masked_end
         self.exact = term.exact
         self.is_exception = is_exception
@@ -79,6 +83,26 @@ class _Entry:
 
 def _touches(ch: str, kind: int) -> bool:
     return ch.isalpha() if kind == _ALPHA else ch.isalnum() if kind == _ALNUM else False
+
+
+def _bold(t: str, i: int) -> bool:
+    """Does the chunk holding t[i] open with "**" (markdown bold: **word**, not a masked end)?"""
+    return t.startswith("**", t.rfind(" ", 0, i) + 1)
+
+
+class _Prose:
+    """Is this text prose rather than math or code? Asked at most once, and only when needed."""
+
+    __slots__ = ("text", "answer")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.answer: bool | None = None
+
+    def __call__(self) -> bool:
+        if self.answer is None:
+            self.answer = not looks_like_code(self.text)
+        return self.answer
 
 
 def _identity(start: int, end: int) -> tuple[int, int]:
@@ -105,7 +129,7 @@ def _anchored(anchors: Sequence[Anchor], t: str, start: int, stop: int, i: int, 
             strict = bool(strict) or strict_here
     if strict is None:
         return False
-    return not strict or (start == i and (stop == j or (not e.exact and t[j:stop] in INFLECTIONS)))
+    return not strict or (start == i and (stop == j or (not e.exact and t[j:stop] in _STRICT_INFLECTIONS)))
 
 
 def _masked_preference(term: Term) -> tuple[bool, int, int, str]:
@@ -198,9 +222,11 @@ class KeywordStage:
         return f"KeywordStage(name={self.name!r}, terms={len(self.terms)}, exceptions={len(self.exceptions)})"
 
     def _hits(self, t: str, found: Iterable[tuple[int, object]] | None = None,
-              anchors: Sequence[Anchor] | None = None) -> list[tuple[int, int, _Entry]]:
+              anchors: Sequence[Anchor] | None = None, prose: _Prose | None = None
+              ) -> list[tuple[int, int, _Entry]]:
         """(word start, word end, entry) of each accepted hit in one normalized spelling;
-        with `anchors` (a masked or joined word), only hits whose key covers one."""
+        with `anchors` (a masked or joined word), only hits whose key covers one; with `prose`,
+        derived masked keys (f*ck) only where the text is not math or code."""
         hits: list[tuple[int, int, int, int, _Entry]] = []
         excs: list[tuple[int, int]] = []
         n = len(t)
@@ -215,7 +241,8 @@ class KeywordStage:
             for e in entries:
                 i = j - e.klen
                 start, stop = i, j
-                if e.masked_end and j < n and t[j] == "*":
+                if e.masked and ((e.masked_end and ((j < n and t[j] == "*") or _bold(t, i))) or (
+                        prose is not None and not prose())):
                     continue
                 if i > 0 and _touches(t[i - 1], e.left):
                     if not e.prefix_ok:
@@ -274,16 +301,19 @@ class KeywordStage:
             best[span] = Match(e.term.text, e.term.category, e.term.severity.value, *span, self.name)
         return sorted(best.values(), key=lambda m: (m.start, m.end)) if own else []
 
-    def scan_normalized(self, norm: Normalized) -> list[Match]:
-        """Matches over every spelling of an already normalized text."""
+    def scan_normalized(self, norm: Normalized, original: str | None = None) -> list[Match]:
+        """Matches over every spelling of an already normalized text (`original`: the text as
+        written, which tells code from prose better than its normalized form)."""
         if self._empty:
             return []
         if not norm.variants and norm.masked is None:
-            return self._matches(norm.span, self._hits(norm.text))
+            return self._matches(norm.span, self._hits(norm.text, prose=_Prose(original or norm.text)))
         best: dict[tuple[int, int], Match] = {}
+        prose = _Prose(original or norm.text)
         for variant in norm.all():
-            self._matches(variant.span, self._hits(variant.text), best)
-        self._masked(norm.masked_words(self._known), best)
+            self._matches(variant.span, self._hits(variant.text, prose=prose), best)
+        if prose():
+            self._masked(norm.masked_words(self._known), best)
         return sorted(best.values(), key=lambda m: (m.start, m.end))
 
     def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
@@ -303,7 +333,7 @@ class KeywordStage:
     def _scan(self, text: str) -> list[Match]:
         t, starts, ends = fold(text)
         if starts is not None or self._empty or has_confusables(t):
-            return self.scan_normalized(normalize_folded(t, starts, ends, len(text)))
+            return self.scan_normalized(normalize_folded(t, starts, ends, len(text)), text)
         # Fast path: one pass finds terms and the normalizer's triggers together.
         found: list[tuple[int, object]] = []
         leet: list[int] = []
@@ -326,16 +356,18 @@ class KeywordStage:
         if not leet and not join and kinds == _MASK_ONLY and "  " not in t:
             # Only a symbol inside a word (well-known, f#ck): the main spelling is the text.
             best: dict[tuple[int, int], Match] = {}
-            self._matches(_identity, self._hits(t, found), best)
-            self._masked(masked_words(t, t, None, None, self._known), best)
+            prose = _Prose(text)
+            self._matches(_identity, self._hits(t, found, prose=prose), best)
+            if prose():
+                self._masked(masked_words(t, t, None, None, self._known), best)
             return sorted(best.values(), key=lambda m: (m.start, m.end))
         if not leet and not kinds and not join and "  " in t and self._same_collapsed(t, found):
-            return self._matches(_identity, self._hits(t, found)) if found else []
+            return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
         if leet or kinds or join or "  " in t:
             leet.sort()
             return self.scan_normalized(normalize_folded(
-                t, None, None, len(text), (leet, join, RUN in kinds, MASK in kinds)))
-        return self._matches(_identity, self._hits(t, found)) if found else []
+                t, None, None, len(text), (leet, join, RUN in kinds, MASK in kinds)), text)
+        return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
 
     def _same_collapsed(self, t: str, found: list[tuple[int, object]]) -> bool:
         """With runs of spaces read as one, are the hits the same? (Then no phrase spans a run,

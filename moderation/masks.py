@@ -24,11 +24,12 @@ from typing import Callable, NamedTuple
 
 from moderation.charmaps import MASK_STRONG, MASK_WEAK
 
-__all__ = ["Anchor", "MaskedWord", "masked_words"]
+__all__ = ["Anchor", "MaskedWord", "looks_like_code", "masked_words"]
 
 # A hit's key range [i, j) must cover an anchor (lo, hi, strict, contains): intersect [lo, hi)
-# (a masked run) or, when `contains`, include it (a removed run: the letters around the cut).
-# strict: the hit must also be the whole word with at most an inflection.
+# (a run of mask symbols) or, when `contains`, include it (a run of plain separators, all of
+# which hide letters; or a removed run: the letters around the cut). strict: the hit must also
+# be the whole word with at most an inflection.
 Anchor = tuple[int, int, bool, bool]
 
 _SYMBOLS = MASK_STRONG + MASK_WEAK
@@ -55,6 +56,10 @@ tie top toy war web win yet zoo art add age ago air arm ear bit hey wow non pre 
 # Short first parts of ordinary compounds (so-called, neo-nazis, pre-market, e-mail, x-ray).
 _PREFIXES = frozenset("so non pre re neo co ex de un mid sub up two one big air to e x".split())
 _PUNCTUATION = frozenset(".!?")  # "so...anyway", "wow!!!what": runs of these are punctuation
+# Math or code: a power (x**2), an assignment or comparison (a = b, x == 1), a call (gcd(a, b)).
+_POWER = re.compile(r"\*\*\s*[\d(]")
+_ASSIGN = re.compile(r"[\w)\]]\s*(?:[-+*/%=!<>]?=|->|=>)\s*[\w(\[\"'-]")
+_CALL = re.compile(r"\((?<=[A-Za-z_\d]\()[^()\n]{0,80}\)")  # "(" first: sre skips to it fast
 
 
 class MaskedWord(NamedTuple):
@@ -86,8 +91,8 @@ class MaskedWord(NamedTuple):
 
 def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]] | None:
     """(start, end, inside) of each symbol run (`spans`) in the word t[a:b] that may hide
-    letters: inside (between two letters; not an ellipsis) or a trailing run of two or more
-    * # %. None when there is none, or when the word is an ordinary compound (well-known,
+    letters: inside (between two letters; not an ellipsis, nor a mix of plain separators and
+    mask symbols as in "%p.%n") or a trailing run of two or more * # %. None when there is none, or when the word is an ordinary compound (well-known,
     kill-yourself, so-called): single separators between parts of four or more letters or
     common prefixes, which the main spelling already sees. A single separator between two common short words (so-by, go-ok)
     is punctuation, not a mask."""
@@ -99,11 +104,13 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
             compound = False
             continue
         if e < b:
-            if t[e] in _LETTERS and (e - s == 1 or not _PUNCTUATION.issuperset(t[s:e])):
-                if e - s == 1 and t[s] not in _STRONG and s - part <= 3 and t[part:s] in _COMMON_SHORT:
+            run = t[s:e]
+            if t[e] in _LETTERS and (e - s == 1 or not (_PUNCTUATION.issuperset(run) or (
+                    not _STRONG.isdisjoint(run) and not _STRONG.issuperset(run)))):
+                if e - s == 1 and t[s] not in _STRONG and s - part <= 3:
                     nxt = spans[k + 1][0] if k + 1 < len(spans) else b
-                    if t[e:nxt] in _COMMON_SHORT:
-                        part = e
+                    if t[e:nxt] in _COMMON_SHORT and (s - part == 1 or t[part:s] in _COMMON_SHORT):
+                        part = e  # so-by, go-ok, d-key, x-ray: words around a plain separator
                         continue
                 out.append((s, e, True))
                 if e - s > 1 or t[s] in _STRONG or not _part(t[part:s]):
@@ -118,9 +125,19 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
     return out
 
 
+def looks_like_code(t: str) -> bool:
+    """Is this text math or code (x**2, a = b, gcd(a, b), a fence)? There "*" multiplies and
+    "." calls a method: "c**n" and "f.get" are not masked words."""
+    if "`" in t or "'''" in t:
+        return True
+    return bool(("**" in t and _POWER.search(t)) or (("=" in t or ">" in t) and _ASSIGN.search(t))
+                or ("(" in t and _CALL.search(t)))
+
+
 def _part(p: str) -> bool:
-    """Could this be a part of an ordinary compound? Four or more letters, or a prefix (neo-)."""
-    return len(p) >= _PART or p in _PREFIXES
+    """Could this be a part of an ordinary compound? Four or more letters, a prefix (neo-) or a
+    short word (do_head, to-read)."""
+    return len(p) >= _PART or p in _PREFIXES or p in _COMMON_SHORT
 
 
 def _parts(a: int, b: int, runs: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
@@ -178,6 +195,8 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
         if b - a > _MAX_WORD or (a > 0 and t[a - 1] == "@"):  # @mentions are handles, not words
             continue
         runs = _runs(t, a, b, spans[first:k])
+        if runs and not runs[-1][2] and t[runs[-1][0]:runs[-1][1]] == "**" and t[max(0, a - 2):a] == "**":
+            runs = runs[:-1] or None  # **bold**, not a masked ending
         if runs is None or (addresses and _address(t, a, b)):
             continue
         if known is not None and len(runs) == 1:
@@ -195,7 +214,8 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
         for ra, rb, inside in runs:
             masked.append(spelled[pos:ra])
             masked.append("*" * (rb - ra))
-            masked_anchors.append((ra - a, rb - a, inside and not _STRONG.issuperset(t[ra:rb]), False))
+            weak = inside and not _STRONG.issuperset(t[ra:rb])  # a weak run is hidden letters, all of it
+            masked_anchors.append((ra - a, rb - a, weak, weak))
             if inside:
                 joined.append(spelled[pos:ra])
                 index.extend(range(pos - a, ra - a))
@@ -207,7 +227,9 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
         masked.append(spelled[pos:b])
         joined.append(spelled[pos:b])
         index.extend(range(pos - a, b - a))
+        clean = len(joined_anchors) == len(runs) and sum(rb - ra for ra, rb, _ in runs) == sum(
+            ch in _SYMBOLS for ch in t[a:b])  # the joined spelling keeps no stray symbols (x**2)
         out.append(MaskedWord("".join(masked), tuple(masked_anchors),
-                              "".join(joined) if joined_anchors else "", tuple(joined_anchors),
+                              "".join(joined) if clean else "", tuple(joined_anchors) if clean else (),
                               index, a, starts, ends))
     return out

@@ -82,6 +82,11 @@ MUST_ALLOW = [
     "Q&A", "R&B", "50%off", "#1 fan", "@everyone", "Ph.D.", "a.k.a.", "i.e.", "so...anyway",
     "what?!really", "snake_case_name", "hello_world.py", "my-shitake-recipe", "2-3 times",
     "**bold** text", "footnote*", "a.b.c", "pass-through", "class-based", "mass-produced",
+    # math, code and markdown, where "*" multiplies and "." or "_" joins names
+    "x**2 + c**n", "gcd(a, p**k) = p**n", "g**k is a primitive root, so gcd(p - 1, k) = 1",
+    "use `p**n` here", "**meta**: added collaborators", "**openssl**: upgrade to 1.0.2",
+    "**mecab_dic**: optional", "f.get_path()", "def do_HEAD(self):", "PRI_kr macros",
+    "printf('%p.%n')", "the D-key is stuck", "A----B----C----", "so-called experts", "two-minute noodles",
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.keywords import KeywordStage
-from moderation.masks import masked_words
+from moderation.masks import looks_like_code, masked_words
 from moderation.names import is_name
 from moderation.normalize import normalize
 from moderation.termforms import exception_keys, masked_keys, phrase_keys
@@ -108,3 +108,17 @@ def test_ambiguous_masks_report_a_root_word_then_the_mildest() -> None:
 def test_name_heuristic(text: str, name: bool) -> None:
     start = text.lower().index("dick")
     assert is_name(text, start, start + 4) is name
+
+
+@pytest.mark.parametrize("text,code", [
+    ("x**2 + y", True), ("gcd(a, b)", True), ("a = b", True), ("x == 1", True), ("use `p**n`", True),
+    ("```py", True), ("f**k you", False), ("what the f**k is this (really)", False), ("hello", False),
+])
+def test_looks_like_code(text: str, code: bool) -> None:
+    assert looks_like_code(text) is code
+
+
+def test_masks_are_read_in_prose_only() -> None:
+    stage = KeywordStage([parse_term("*fuck*", "t")])
+    assert [m.term for m in stage.scan("f**k that")] == ["fuck"]
+    assert stage.scan("f**k = 3") == [] and stage.scan("call f.ck(x)") == []
