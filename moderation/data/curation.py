@@ -181,8 +181,8 @@ EXTRA: dict[str, tuple[str, str]] = {
     "commit suicide": ("self-harm", H), "how to suicide": ("self-harm", H),
     "take my own life": ("self-harm", H), "end my own life": ("self-harm", H),
     "want to end it all": ("self-harm", H), "going to end it all": ("self-harm", H),
-    "don't want to live": ("self-harm", H), "don't want to be alive": ("self-harm", H),
-    "no reason to live": ("self-harm", H), "nothing to live for": ("self-harm", H),
+    "don't want to live anymore": ("self-harm", H), "don't want to be alive": ("self-harm", H),
+    "no reason to live anymore": ("self-harm", H), "nothing to live for": ("self-harm", H),
     "slit my wrist": ("self-harm", H), "better off dead": ("self-harm", M),
     "starve myself": ("self-harm", M),
 }

@@ -73,6 +73,8 @@ MUST_ALLOW = [
     "I could kill for a coffee", "I'll shoot you an email", "I'll hit you up later",
     "I'll beat you at chess", "take a stab at it", "I'll find you a seat", "dig a hole",
     "there is a hole in my bucket", "drop-dead gorgeous", "a drop-dead deadline", "a garden hoe",
+    "I don't want to live in a big city", "there's no reason to live in fear", "hunt for you",
+    "I hope you get better", "I'll find you a table and a seat", "ill with the flu, I will rest",
     # names
     "Dick Smith", "Dick Cheney", "Dick Van Dyke", "Philip K. Dick", "ask Dick Jones about it",
     # symbols that are not masks
