@@ -86,8 +86,11 @@ def _touches(ch: str, kind: int) -> bool:
 
 
 def _bold(t: str, i: int) -> bool:
-    """Does the chunk holding t[i] open with "**" (markdown bold: **word**, not a masked end)?"""
-    return t.startswith("**", t.rfind(" ", 0, i) + 1)
+    """Does the chunk holding t[i] open with "**" (markdown bold: **word**, not a masked end)?
+    Looks back at most 64 characters, so a long run without spaces stays linear."""
+    floor = max(0, i - 64)
+    space = t.rfind(" ", floor, i)
+    return (space >= 0 or floor == 0) and t.startswith("**", space + 1)
 
 
 class _Prose:
@@ -319,7 +322,8 @@ class KeywordStage:
     def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
         """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside."""
         for w in words:
-            self._matches(w.span, self._hits(w.masked, anchors=w.masked_anchors), best)
+            if w.masked_anchors:
+                self._matches(w.span, self._hits(w.masked, anchors=w.masked_anchors), best)
             if w.joined:
                 self._matches(w.joined_span, self._hits(w.joined, anchors=w.joined_anchors), best)
 

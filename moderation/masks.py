@@ -65,8 +65,9 @@ _CALL = re.compile(r"\((?<=[A-Za-z_\d]\()[^()\n]{0,80}\)")  # "(" first: sre ski
 class MaskedWord(NamedTuple):
     """One word with symbols inside, in its two extra spellings, with original offsets.
 
-    `masked` has the length of the word as written, which starts at `at` in the folded text;
-    `joined` is "" when no run lies between letters; `origin` maps each character of `joined`
+    `masked` has the length of the word as written, which starts at `at` in the folded text (no
+    anchors when every run is "*": the main spelling reads it already); `joined` is "" when no
+    run lies between letters; `origin` maps each character of `joined`
     to its index in `masked`; starts/ends: the folded text's offset map (None: identity)."""
 
     masked: str
@@ -153,9 +154,9 @@ def _parts(a: int, b: int, runs: list[tuple[int, int, bool]]) -> list[tuple[int,
 
 def _address(t: str, a: int, b: int) -> bool:
     """Is t[a:b] part of an e-mail address or URL (its whitespace-delimited chunk)?"""
-    lo = t.rfind(" ", 0, a) + 1
-    hi = t.find(" ", b)
-    chunk = t[lo: len(t) if hi < 0 else hi]
+    lo = t.rfind(" ", max(0, a - 256), a) + 1  # bounded: an address is not that long
+    hi = t.find(" ", b, b + 256)
+    chunk = t[max(lo, a - 256): min(len(t), b + 256) if hi < 0 else hi]
     return _EMAIL_OR_URL.search(chunk) is not None
 
 
@@ -215,7 +216,8 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
             masked.append(spelled[pos:ra])
             masked.append("*" * (rb - ra))
             weak = inside and not _STRONG.issuperset(t[ra:rb])  # a weak run is hidden letters, all of it
-            masked_anchors.append((ra - a, rb - a, weak, weak))
+            if t[ra:rb].strip("*"):  # "*" already reads as "*" in the main spelling
+                masked_anchors.append((ra - a, rb - a, weak, weak))
             if inside:
                 joined.append(spelled[pos:ra])
                 index.extend(range(pos - a, ra - a))
