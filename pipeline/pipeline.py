@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence
@@ -15,6 +16,18 @@ from pipeline.types import Backend, GenerationRequest, Reply, SamplingParams, Tu
 
 log = logging.getLogger("parley.pipeline")
 _ids = itertools.count(1)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Lone UTF-16 surrogates (possible in JSON from any front end) become U+FFFD: SQLite and tokenizers reject them."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
 
 
 class ContextLike(Protocol):
@@ -63,6 +76,7 @@ class Pipeline:
     ) -> Reply:
         timings = TurnTimings()
         t0 = time.perf_counter()
+        user_text = clean_text(user_text)
         user_turn = await self.store.add_turn(chat_id, "user", user_text, message_id=message_id)
         timings.store_s += time.perf_counter() - t0
         if self.input_moderation:

@@ -66,3 +66,11 @@ async def test_retry_regenerates(tmp_path: Path) -> None:
         reply = await p.retry(9)
         assert reply is not None and reply.text == "again"
         assert [t.role for t in await core.store.history(9)] == ["user", "assistant"]
+
+
+async def test_lone_surrogates_are_repaired_not_fatal(tmp_path: Path) -> None:
+    async with build_core(_settings(tmp_path)) as core:
+        assert core.pipeline is not None
+        reply = await core.pipeline.handle(3, "bad \ud800 text")
+        assert reply.action == "allow" and reply.text == "bad \ufffd text"
+        assert (await core.store.history(3))[0].text == "bad \ufffd text"
