@@ -1,4 +1,4 @@
-"""OpenAI-compatible, moderated HTTP API (`parley serve`); see bot/README-api.md."""
+"""OpenAI-compatible, moderated HTTP API (`parley serve`); see the "HTTP API" section of README.md."""
 
 from bot.api.app import create_api, served_model
 from bot.api.security import API_CHAT_BASE, api_chat_id, is_api_chat_id
