@@ -198,6 +198,13 @@ class ChatHandlers:
         if reply.action == "hold":
             self.s.review.kick()
 
+    async def _quota_refused(self, update: Update) -> bool:
+        """True when the user is over quota; they are told once per window."""
+        over, tell = self._over_quota(update)
+        if over and tell:
+            await self._say(update, QUOTA_TEXT)
+        return over
+
     def _over_quota(self, update: Update) -> tuple[bool, bool]:
         user = update.effective_user
         if user is None or self.s.review.is_moderator(user.id):
@@ -223,10 +230,7 @@ class ChatHandlers:
         chat = update.effective_chat
         if not await self._gate(update) or chat is None:
             return
-        over, tell = self._over_quota(update)
-        if over:
-            if tell:
-                await self._say(update, QUOTA_TEXT)
+        if await self._quota_refused(update):
             return
         await self._answer(update, lambda: self.s.pipeline.retry(chat.id))
 
@@ -262,10 +266,7 @@ class ChatHandlers:
         if limit and len(text) > limit:
             await self._say(update, TOO_LONG.format(length=len(text), limit=limit))
             return
-        over, tell = self._over_quota(update)
-        if over:
-            if tell:
-                await self._say(update, QUOTA_TEXT)
+        if await self._quota_refused(update):
             return
         message_id = message.message_id
         metrics = self.s.ingest.metrics

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Literal, Protocol, Sequence, runtime_checkable
+from typing import Any, AsyncIterator, Awaitable, Callable, Literal, Protocol, Sequence, runtime_checkable
 
 Role = Literal["system", "user", "assistant"]
 
@@ -68,6 +70,19 @@ class Backend(Protocol):
     def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]: ...
 
     async def aclose(self) -> None: ...
+
+
+async def fan_out(
+    one: Callable[[GenerationRequest], Awaitable[GenerationResult]], requests: Sequence[GenerationRequest]
+) -> AsyncIterator[GenerationResult]:
+    """Run one coroutine per request and yield results as they finish; cancel the rest if the caller stops."""
+    tasks = [asyncio.ensure_future(one(r)) for r in requests]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            yield await next_done
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def generate_one(backend: Backend, request: GenerationRequest) -> GenerationResult:

@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Sequence
 import httpx
 
 from pipeline.settings import GenerationSettings
-from pipeline.types import GenerationRequest, GenerationResult
+from pipeline.types import GenerationRequest, GenerationResult, fan_out
 
 log = logging.getLogger("parley.backend")
 RETRY_STATUS = {408, 409, 425, 429}
@@ -97,14 +97,8 @@ class OpenAIBackend:
                 await asyncio.sleep(min(wait, self.max_backoff_s))
         return _error(request, f"openai backend at {self.base_url}: {last} (after {attempt + 1} attempt(s))")
 
-    async def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]:
-        tasks = [asyncio.ensure_future(self._one(r)) for r in requests]
-        try:
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
-        finally:
-            for task in tasks:
-                task.cancel()
+    def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+        return fan_out(self._one, requests)
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -14,7 +14,7 @@ from pipeline.backends.loading import eos_ids, load_causal_lm, max_positions
 from pipeline.backends.static import StaticBatchEngine
 from pipeline.context import FALLBACK_STOPS, encode_messages, has_chat_template
 from pipeline.settings import GenerationSettings
-from pipeline.types import GenerationRequest, GenerationResult, SamplingParams
+from pipeline.types import GenerationRequest, GenerationResult, SamplingParams, fan_out
 
 log = logging.getLogger("parley.backend")
 
@@ -141,14 +141,8 @@ class TransformersBackend:
             finish_reason=out.finish_reason, error=out.error,
         )
 
-    async def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]:
-        tasks = [asyncio.ensure_future(self._one(r)) for r in requests]
-        try:
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
-        finally:
-            for task in tasks:
-                task.cancel()
+    def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]:
+        return fan_out(self._one, requests)
 
     async def aclose(self) -> None:
         if self.engine is not None:
