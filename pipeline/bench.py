@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import math
 import platform
-import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence

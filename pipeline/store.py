@@ -14,64 +14,22 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 import aiosqlite
 
 from pipeline.migrations import MIGRATIONS
+from pipeline.store_delivery import DeliveryMixin
+from pipeline.store_records import HeldReply, OutboxDraft, OutboxItem, _held
 from pipeline.types import Role, StoreError, Turn
 
 HELD_STATES = ("pending", "approved", "rejected")
-T = TypeVar("T")
+__all__ = ["HELD_STATES", "HeldReply", "OutboxDraft", "OutboxItem", "Store"]
 
 
-@dataclass(slots=True)
-class HeldReply:
-    id: int
-    chat_id: int
-    user_text: str
-    reply_text: str
-    verdict: dict[str, Any]
-    state: str
-    source: str
-    created_at: float
-    user_turn_id: int | None = None
-    user_message_id: int | None = None
-    moderator_chat_id: int | None = None
-    moderator_message_id: int | None = None
-    decided_by: str | None = None
-    decided_at: float | None = None
-    delivered_at: float | None = None
-
-
-@dataclass(slots=True)
-class OutboxItem:
-    id: int
-    chat_id: int
-    text: str
-    reply_to_message_id: int | None
-    kind: str
-    ref_id: int | None
-    attempts: int
-    state: str
-
-
-@dataclass(slots=True)
-class OutboxDraft:
-    """A message not yet in the outbox: enqueued together with another change, in one transaction."""
-
-    chat_id: int
-    text: str
-    reply_to_message_id: int | None = None
-    kind: str = "reply"
-    ref_id: int | None = None
-
-
-class Store:
+class Store(DeliveryMixin):
     """One connection per process; every query is parametrized."""
 
     def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
@@ -385,203 +343,8 @@ class Store:
             out.append(d)
         return out
 
-    # -- incoming updates (durability) ---------------------------------------------
-    async def save_update(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Persist before acknowledging to Telegram; False when it is a duplicate."""
-        cur = await self._exec(
-            "INSERT OR IGNORE INTO updates (update_id, payload_json, state, received_at) VALUES (?,?, 'pending', ?)",
-            (update_id, json.dumps(payload), time.time()),
-        )
-        return cur.rowcount == 1
-
-    async def pending_updates(self, *, limit: int = 10000) -> list[tuple[int, dict[str, Any]]]:
-        rows = await self._rows(
-            "SELECT update_id, payload_json FROM updates WHERE state='pending' ORDER BY update_id LIMIT ?", (limit,)
-        )
-        return [(int(r[0]), json.loads(r[1])) for r in rows]
-
-    async def mark_update(self, update_id: int, state: str = "done", error: str | None = None) -> None:
-        await self._exec(
-            "UPDATE updates SET state=?, error=?, processed_at=? WHERE update_id=?",
-            (state, error, time.time(), update_id),
-        )
-
-    async def max_update_id(self) -> int | None:
-        rows = await self._rows("SELECT MAX(update_id) FROM updates")
-        return rows[0][0]
-
-    # -- outbox (replies not yet confirmed by Telegram) -----------------------------
-    async def enqueue_outbox(
-        self, chat_id: int, text: str, *, reply_to_message_id: int | None = None, kind: str = "reply",
-        ref_id: int | None = None,
-    ) -> int:
-        cur = await self._exec(
-            "INSERT INTO outbox (chat_id, text, reply_to_message_id, kind, ref_id, state, attempts, next_attempt_at, "
-            "created_at) VALUES (?,?,?,?,?, 'pending', 0, 0, ?)",
-            (chat_id, text, reply_to_message_id, kind, ref_id, time.time()),
-        )
-        return int(cur.lastrowid or 0)
-
-    async def outbox_due(self, *, now: float | None = None, limit: int = 100) -> list[OutboxItem]:
-        rows = await self._rows(
-            "SELECT * FROM outbox WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-            (time.time() if now is None else now, limit),
-        )
-        return [_outbox_item(r) for r in rows]
-
-    async def mark_outbox_sent(self, item_id: int, message_id: int | None = None) -> None:
-        await self._exec(
-            "UPDATE outbox SET state='sent', sent_at=?, telegram_message_id=? WHERE id=?",
-            (time.time(), message_id, item_id),
-        )
-
-    async def mark_outbox_retry(self, item_id: int, error: str, retry_at: float) -> None:
-        await self._exec(
-            "UPDATE outbox SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE id=?",
-            (error[:500], retry_at, item_id),
-        )
-
-    async def count_outbox(self, state: str = "pending") -> int:
-        rows = await self._rows("SELECT COUNT(*) FROM outbox WHERE state=?", (state,))
-        return int(rows[0][0])
-
-    # -- multi-statement transactions (durability of the bot) -------------------------
-    async def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` as ONE transaction in aiosqlite's thread: all of it is committed, or none.
-
-        The whole function runs in a single hop to the connection's thread, so no other
-        coroutine's statement can slip in between BEGIN and COMMIT (aiosqlite runs its queue in
-        order; `_execute` is how its own methods queue work)."""
-
-        def run(conn: sqlite3.Connection) -> T:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return result
-
-        db = self.db
-        try:
-            result: T = await db._execute(run, db._conn)  # type: ignore[no-untyped-call]
-            return result
-        except sqlite3.OperationalError as err:
-            raise self._write_error(err) from None
-
-    @staticmethod
-    def _insert_drafts(conn: sqlite3.Connection, drafts: Sequence[OutboxDraft], now: float) -> list[int]:
-        ids = []
-        for d in drafts:
-            cur = conn.execute(
-                "INSERT INTO outbox (chat_id, text, reply_to_message_id, kind, ref_id, state, attempts, "
-                "next_attempt_at, created_at) VALUES (?,?,?,?,?, 'pending', 0, 0, ?)",
-                (d.chat_id, d.text, d.reply_to_message_id, d.kind, d.ref_id, now),
-            )
-            ids.append(int(cur.lastrowid or 0))
-        return ids
-
-    async def complete_update(
-        self, update_id: int, drafts: Sequence[OutboxDraft] = (), *, state: str = "done", error: str | None = None,
-    ) -> list[int]:
-        """Enqueue an update's replies and mark the update finished, atomically; returns the outbox ids.
-
-        A crash before the commit leaves the update pending with no reply enqueued (it is processed
-        again); after it, the replies are in the outbox and the update is never processed again."""
-
-        def work(conn: sqlite3.Connection) -> list[int]:
-            now = time.time()
-            ids = self._insert_drafts(conn, drafts, now)
-            conn.execute("UPDATE updates SET state=?, error=?, processed_at=? WHERE update_id=?",
-                         (state, error[:500] if error else None, now, update_id))
-            return ids
-
-        return await self._transaction(work)
-
-    async def deliver_decision(self, held_id: int, drafts: Sequence[OutboxDraft]) -> list[int] | None:
-        """Enqueue a decided item's message(s) and mark it delivered, atomically; None when it already was."""
-
-        def work(conn: sqlite3.Connection) -> list[int] | None:
-            now = time.time()
-            cur = conn.execute("UPDATE held_replies SET delivered_at=? WHERE id=? AND state != 'pending' "
-                               "AND delivered_at IS NULL", (now, held_id))
-            if cur.rowcount != 1:
-                return None
-            return self._insert_drafts(conn, drafts, now)
-
-        return await self._transaction(work)
-
-    async def mark_outbox_failed(self, item_id: int, error: str, *, chat_id: int | None = None,
-                                 kind: str | None = None) -> None:
-        """A permanent refusal (bot blocked, chat gone): stop retrying; audited in the same transaction."""
-
-        def work(conn: sqlite3.Connection) -> None:
-            now = time.time()
-            conn.execute("UPDATE outbox SET state='failed', attempts=attempts+1, last_error=? WHERE id=?",
-                         (error[:500], item_id))
-            conn.execute("INSERT INTO audit (at, event, chat_id, ref_id, detail_json) VALUES (?,?,?,?,?)",
-                         (now, "delivery_failed", chat_id, item_id, json.dumps({"error": error[:500], "kind": kind})))
-
-        await self._transaction(work)
-
-    async def pending_outbox(self, chat_id: int, *, limit: int = 100) -> list[OutboxItem]:
-        """A chat's undelivered messages, oldest first (due or not)."""
-        rows = await self._rows(
-            "SELECT * FROM outbox WHERE state='pending' AND chat_id=? ORDER BY id LIMIT ?", (chat_id, limit)
-        )
-        return [_outbox_item(r) for r in rows]
-
-    # -- replaying an update whose processing was cut short (crash) --------------------
-    async def user_turn_for_message(self, chat_id: int, message_id: int) -> Turn | None:
-        """The user turn a Telegram message produced in the chat's current conversation, if any."""
-        rows = await self._rows(
-            "SELECT t.id, t.role, t.text, t.tokens, t.created_at, t.conversation_id FROM turns t "
-            "JOIN chats c ON c.chat_id = t.chat_id AND c.conversation_id = t.conversation_id "
-            "WHERE t.chat_id=? AND t.message_id=? AND t.role='user' ORDER BY t.id DESC LIMIT 1",
-            (chat_id, message_id),
-        )
-        if not rows:
-            return None
-        r = rows[0]
-        return Turn(chat_id, r[1], r[2], r[4], r[3], r[0], r[5])
-
-    async def held_for_turn(self, user_turn_id: int) -> HeldReply | None:
-        rows = await self._rows("SELECT * FROM held_replies WHERE user_turn_id=? ORDER BY id LIMIT 1",
-                                (user_turn_id,))
-        return _held(rows[0]) if rows else None
-
-    async def discard_last_exchange(self, chat_id: int, user_turn_id: int) -> bool:
-        """Delete a user turn and what followed it, only if it is the chat's last user turn
-        (an interrupted turn about to be produced again); False when later user turns exist."""
-
-        def work(conn: sqlite3.Connection) -> bool:
-            later = conn.execute("SELECT 1 FROM turns WHERE chat_id=? AND role='user' AND id>? LIMIT 1",
-                                 (chat_id, user_turn_id)).fetchone()
-            if later is not None:
-                return False
-            conn.execute("DELETE FROM turns WHERE chat_id=? AND id>=?", (chat_id, user_turn_id))
-            return True
-
-        return await self._transaction(work)
-
 
 _INSERT_TURN = (
     "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
     "SELECT chat_id, conversation_id, ?, ?, ?, ?, ? FROM chats WHERE chat_id=? RETURNING id, conversation_id"
 )
-
-
-def _outbox_item(r: aiosqlite.Row) -> OutboxItem:
-    return OutboxItem(r["id"], r["chat_id"], r["text"], r["reply_to_message_id"], r["kind"], r["ref_id"],
-                      r["attempts"], r["state"])
-
-
-def _held(r: aiosqlite.Row) -> HeldReply:
-    return HeldReply(
-        id=r["id"], chat_id=r["chat_id"], user_text=r["user_text"], reply_text=r["reply_text"],
-        verdict=json.loads(r["verdict_json"] or "{}"), state=r["state"], source=r["source"],
-        created_at=r["created_at"], user_turn_id=r["user_turn_id"], user_message_id=r["user_message_id"],
-        moderator_chat_id=r["moderator_chat_id"], moderator_message_id=r["moderator_message_id"],
-        decided_by=r["decided_by"], decided_at=r["decided_at"], delivered_at=r["delivered_at"],
-    )

@@ -11,7 +11,6 @@ model given, a Detoxify-format checkpoint is built locally (moderation.testing; 
 from __future__ import annotations
 
 import asyncio
-import random
 import secrets
 import tempfile
 import time

@@ -144,7 +144,7 @@ def load_causal_lm(
         kwargs.update(quantization_config=quant, device_map={"": str(dev)})
     try:
         model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
-    except ValueError as err:
+    except ValueError:
         raise ConfigError(f"generation.model: '{name}' ({model_type}) is not a causal language model; {SUGGEST}") from None
     except Exception as err:
         if local:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from pipeline.settings import Settings, load_settings, masked_dump
+from pipeline.settings import load_settings, masked_dump
 from pipeline.types import ConfigError
 
 
