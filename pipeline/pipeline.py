@@ -154,14 +154,7 @@ class Pipeline:
 
     async def decide(self, held_id: int, *, approve: bool, decided_by: str) -> HeldReply | None:
         """A moderator decision; the approved reply joins the conversation history."""
-        held = await self.store.decide_held(held_id, approve=approve, decided_by=decided_by)
-        if held is None:
-            return None
-        if approve:
-            await self.store.add_turn(held.chat_id, "assistant", held.reply_text)
-        await self.store.audit("approved" if approve else "rejected", chat_id=held.chat_id, actor=decided_by,
-                               ref_id=held.id, verdict=held.verdict)
-        return held
+        return await self.store.decide_held(held_id, approve=approve, decided_by=decided_by, record=True)
 
     def _finish(self, reply: Reply, timings: TurnTimings, t0: float) -> Reply:
         timings.total_s = time.perf_counter() - t0
