@@ -67,8 +67,8 @@ class MaskedWord(NamedTuple):
 
     `masked` has the length of the word as written, which starts at `at` in the folded text (no
     anchors when every run is "*": the main spelling reads it already); `joined` is "" when no
-    run lies between letters; `origin` maps each character of `joined`
-    to its index in `masked`; starts/ends: the folded text's offset map (None: identity)."""
+    run lies between letters; `origin` maps each character of `joined` to its index in
+    `masked`; starts/ends: the folded text's offset map (None: identity)."""
 
     masked: str
     masked_anchors: tuple[Anchor, ...]
@@ -93,10 +93,12 @@ class MaskedWord(NamedTuple):
 def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]] | None:
     """(start, end, inside) of each symbol run (`spans`) in the word t[a:b] that may hide
     letters: inside (between two letters; not an ellipsis, nor a mix of plain separators and
-    mask symbols as in "%p.%n") or a trailing run of two or more * # %. None when there is none, or when the word is an ordinary compound (well-known,
-    kill-yourself, so-called): single separators between parts of four or more letters or
-    common prefixes, which the main spelling already sees. A single separator between two common short words (so-by, go-ok)
-    is punctuation, not a mask."""
+    mask symbols as in "%p.%n") or a trailing run of two or more * # %.
+
+    None when there is none, or when the word is an ordinary compound (well-known,
+    kill-yourself, so-called): single separators between parts of four or more letters, common
+    prefixes or short words, which the main spelling already sees. A single separator between
+    two common short words (so-by, go-ok), or a letter and one (d-key), is punctuation."""
     out = []
     compound = True
     part = a
@@ -111,7 +113,7 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
                 if e - s == 1 and t[s] not in _STRONG and s - part <= 3:
                     nxt = spans[k + 1][0] if k + 1 < len(spans) else b
                     if t[e:nxt] in _COMMON_SHORT and (s - part == 1 or t[part:s] in _COMMON_SHORT):
-                        part = e  # so-by, go-ok, d-key, x-ray: words around a plain separator
+                        part = e  # so-by, go-ok, d-key: words around a plain separator
                         continue
                 out.append((s, e, True))
                 if e - s > 1 or t[s] in _STRONG or not _part(t[part:s]):
@@ -121,7 +123,8 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
         elif e - s >= 2 and _TRAILING.issuperset(t[s:e]):
             out.append((s, e, False))
         compound = False
-    if not out or (compound and _part(t[part:b]) and any(e - s >= _PART for s, e in _parts(a, b, out))):
+    if not out or (compound and _part(t[part:b]) and any(
+            e - s >= _PART for s, e in _parts(a, b, out))):
         return None
     return out
 

@@ -94,7 +94,8 @@ def test_plain_separator_masks_need_the_whole_word() -> None:
 
 
 def test_ambiguous_masks_report_a_root_word_then_the_mildest() -> None:
-    stage = KeywordStage([parse_term("cock", "t", "sexual", "medium"), parse_term("coon", "t", "slur", "high"),
+    stage = KeywordStage([parse_term("cock", "t", "sexual", "medium"),
+                          parse_term("coon", "t", "slur", "high"),
                           parse_term("*fuck*", "t"), parse_term("fack", "t")])
     assert [(m.term, m.severity) for m in stage.scan("co**")] == [("cock", "medium")]
     assert [m.term for m in stage.scan("f*ck")] == ["fuck"]
