@@ -26,7 +26,7 @@ from typing import Any, AsyncIterator, Sequence
 
 from pydantic import ValidationError
 
-from pipeline.bench import BenchOptions, percentile
+from pipeline.bench import BenchOptions, percentile, summarize
 from pipeline.bench_assets import classifier_checkpoint
 from pipeline.settings import GenerationSettings, Settings
 from pipeline.types import ConfigError, GenerationRequest, GenerationResult
@@ -304,7 +304,6 @@ async def _one(pipeline: Any, chat_id: int, text: str) -> Sample:
 
 
 def _summary(samples: list[Sample], wall_s: float) -> dict[str, Any]:
-    wall = max(wall_s, 1e-9)
     tokens = sum(s.tokens for s in samples)
     lat = [s.latency_s for s in samples]
     actions: dict[str, int] = {}
@@ -315,12 +314,7 @@ def _summary(samples: list[Sample], wall_s: float) -> dict[str, Any]:
         return {"p50": round(percentile(values, 50) * 1000, 3), "p95": round(percentile(values, 95) * 1000, 3)}
 
     return {
-        "tokens_per_s": round(tokens / wall, 2),
-        "requests_per_s": round(len(samples) / wall, 3),
-        "latency_s": {"p50": round(percentile(lat, 50), 4), "p95": round(percentile(lat, 95), 4)},
-        "requests": len(samples),
-        "tokens": tokens,
-        "wall_s": round(wall_s, 3),
+        **summarize(lat, tokens, wall_s),
         "pipeline_overhead_ms": ms([s.overhead_s for s in samples]),
         "moderation_share": round(sum(s.moderate_s for s in samples) / max(sum(lat), 1e-9), 4),
         "breakdown_ms": {"store": ms([s.store_s for s in samples]), "context": ms([s.context_s for s in samples]),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +96,22 @@ async def wait_settled(runner: BotRunner, timeout: float = 20.0) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"not settled after {timeout}s: {len(pending)} update(s), {unsent} reply(ies) pending")
         await asyncio.sleep(0.05)
+
+
+@contextmanager
+def api_server(settings: Settings) -> Iterator[Any]:
+    """`parley serve`'s app on 127.0.0.1 (random port) in a background thread."""
+    from bot.api import ApiServer, create_api
+    from bot.compose import build_core
+
+    with ApiServer(create_api(build_core(settings), settings)) as srv:
+        yield srv
+
+
+@contextmanager
+def api_client(server: Any, key: str) -> Iterator[Any]:
+    """The official openai client pointed at a test server; no client-side retries."""
+    import openai
+
+    with openai.OpenAI(base_url=server.base_url + "/v1", api_key=key, max_retries=0) as client:
+        yield client

@@ -17,6 +17,7 @@ from bot.api import ApiServer, create_api
 from bot.compose import build_core
 from pipeline.settings import Settings
 from pipeline.types import ConfigError
+from bot_harness import api_client, api_server
 
 KEY = "sk-test-key-one"
 OTHER_KEY = "sk-test-key-two"
@@ -34,14 +35,13 @@ def make_settings(tmp_path: Path, **api: Any) -> Settings:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ApiServer]:
-    settings = make_settings(tmp_path)
-    with ApiServer(create_api(build_core(settings), settings)) as srv:
+    with api_server(make_settings(tmp_path)) as srv:
         yield srv
 
 
 @pytest.fixture
 def client(server: ApiServer) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=server.base_url + "/v1", api_key=KEY, max_retries=0) as c:
+    with api_client(server, KEY) as c:
         yield c
 
 

@@ -16,6 +16,7 @@ from bot.api import ApiServer, api_chat_id, create_api, is_api_chat_id
 from bot.compose import build_core
 from pipeline.settings import Settings
 from pipeline.store import HeldReply, Store
+from bot_harness import api_client, api_server
 
 KEY = "sk-moderated-one"
 OTHER_KEY = "sk-moderated-two"
@@ -49,14 +50,13 @@ def moderated_settings(tmp_path: Path, *, input_enabled: bool = False) -> Settin
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ApiServer]:
-    settings = moderated_settings(tmp_path)
-    with ApiServer(create_api(build_core(settings), settings)) as srv:
+    with api_server(moderated_settings(tmp_path)) as srv:
         yield srv
 
 
 @pytest.fixture
 def client(server: ApiServer) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=server.base_url + "/v1", api_key=KEY, max_retries=0) as c:
+    with api_client(server, KEY) as c:
         yield c
 
 
