@@ -90,7 +90,6 @@ def _main(
 ) -> None:
     if log_format is not None and log_format not in ("text", "json"):
         fail("config error: --log-format must be 'text' or 'json'")
-    app.info.context_settings = {"obj": log_format}
     _State.log_format = log_format
 
 

@@ -214,9 +214,6 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
     """Effective settings as plain data with secrets masked."""
     data = settings.model_dump(mode="json")
 
-    def walk(model: Any, out: Any) -> Any:
-        return out
-
     def mask(obj: Any, ref: Any) -> Any:
         if isinstance(ref, SecretStr):
             return "**********"
@@ -228,5 +225,4 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
             return {k: mask((obj or {}).get(k), v) for k, v in ref.items()}
         return obj
 
-    del walk
     return mask(data, settings)
