@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from pipeline.backends import build_backend
 from pipeline.backends.openai_backend import OpenAIBackend
 from pipeline.settings import GenerationSettings
-from pipeline.types import GenerationRequest, SamplingParams, generate_one
+from pipeline.types import GenerationRequest, GenerationResult, SamplingParams, generate_one
 
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi!"}]
 
@@ -68,18 +68,23 @@ def backend_for(base: str, **kw: Any) -> OpenAIBackend:
     return backend
 
 
+async def ask_once(base: str, **kw: Any) -> GenerationResult:
+    """One request through a freshly started backend, closed afterwards."""
+    backend = backend_for(base, **kw)
+    await backend.start()
+    try:
+        return await generate_one(backend, request())
+    finally:
+        await backend.aclose()
+
+
 def request(rid: str = "r1") -> GenerationRequest:
     return GenerationRequest(rid, MESSAGES, SamplingParams(max_new_tokens=32, temperature=0.5, stop=("\nUser:",)))
 
 
 async def test_normal_reply_sends_messages(server: tuple[FakeServer, str]) -> None:
     fake, base = server
-    backend = backend_for(base)
-    await backend.start()
-    try:
-        result = await generate_one(backend, request())
-    finally:
-        await backend.aclose()
+    result = await ask_once(base)
     assert result.ok and result.text == "You said: Hi!"
     assert (result.tokens, result.prompt_tokens, result.finish_reason) == (4, 11, "stop")
     body = fake.calls[0]
@@ -91,12 +96,7 @@ async def test_normal_reply_sends_messages(server: tuple[FakeServer, str]) -> No
 async def test_500_then_success_is_retried(server: tuple[FakeServer, str]) -> None:
     fake, base = server
     fake.script = [500, 429]
-    backend = backend_for(base)
-    await backend.start()
-    try:
-        result = await generate_one(backend, request())
-    finally:
-        await backend.aclose()
+    result = await ask_once(base)
     assert result.ok and result.text == "You said: Hi!"
     assert len(fake.calls) == 3
 
@@ -104,12 +104,7 @@ async def test_500_then_success_is_retried(server: tuple[FakeServer, str]) -> No
 async def test_timeout_gives_an_error_result_after_retries(server: tuple[FakeServer, str]) -> None:
     fake, base = server
     fake.script = ["slow", "slow"]
-    backend = backend_for(base, timeout_s=0.2, max_retries=1)
-    await backend.start()
-    try:
-        result = await generate_one(backend, request())
-    finally:
-        await backend.aclose()
+    result = await ask_once(base, timeout_s=0.2, max_retries=1)
     assert not result.ok and result.finish_reason == "error"
     assert result.error is not None and "timed out" in result.error and "2 attempt" in result.error
     assert len(fake.calls) == 2
@@ -118,12 +113,7 @@ async def test_timeout_gives_an_error_result_after_retries(server: tuple[FakeSer
 async def test_client_error_is_not_retried(server: tuple[FakeServer, str]) -> None:
     fake, base = server
     fake.script = [400]
-    backend = backend_for(base)
-    await backend.start()
-    try:
-        result = await generate_one(backend, request())
-    finally:
-        await backend.aclose()
+    result = await ask_once(base)
     assert result.error is not None and "HTTP 400" in result.error and "scripted 400" in result.error
     assert len(fake.calls) == 1
 
