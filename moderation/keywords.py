@@ -14,7 +14,6 @@ name (moderation.names).
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import itertools
 import re
@@ -30,7 +29,7 @@ from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fo
                                   joinable_at_start, normalize, normalize_folded, trigger_words)
 from moderation.regexes import RegexStage
 from moderation.termforms import exception_keys, masked_keys, phrase_keys
-from moderation.types import Match, Severity, Stage, StageResult
+from moderation.types import Match, ScanningStage, Severity, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 from pipeline.types import ConfigError
 
@@ -44,7 +43,6 @@ _MAX_SUFFIX = max(map(len, INFLECTIONS))
 # one-letter "r" or "d" would read PRI_kr as "pri*k" + "r".
 _STRICT_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "in", "er", "ers", "y", "ies"})
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
-_OFFLOAD_CHARS = 20_000  # batches larger than this leave the event loop
 _SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
 _MASK_ONLY = {MASK}
 _SPACES = re.compile(" {2,}")
@@ -175,7 +173,7 @@ def _key(term: Term) -> str:
     return key
 
 
-class KeywordStage:
+class KeywordStage(ScanningStage):
     """Flags texts containing listed terms; matches carry the original span of the whole word."""
 
     def __init__(self, terms: Iterable[Term], exceptions: Iterable[Term] = (), *,
@@ -388,17 +386,6 @@ class KeywordStage:
         scan = self.scan
         return [scan(t) for t in texts]
 
-    def check_sync(self, texts: Sequence[str]) -> list[StageResult]:
-        results = []
-        for text in texts:
-            matches = self.scan(text)
-            results.append(StageResult(self.name, flagged=bool(matches), matches=matches))
-        return results
-
-    async def check(self, texts: Sequence[str]) -> list[StageResult]:
-        if sum(len(t) for t in texts) > _OFFLOAD_CHARS:
-            return await asyncio.to_thread(self.check_sync, texts)
-        return self.check_sync(texts)
 
 
 def load_terms(settings: ModerationSettings) -> tuple[list[Term], list[Term]]:

@@ -3,21 +3,19 @@ so "B.U.Y  cheap NOW" meets r"buy\s+\w+\s+now"; matches report original spans.""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Sequence
 
 from moderation.config import RegexSpec
 from moderation.normalize import Normalized, normalize
-from moderation.types import Match, StageResult
+from moderation.types import Match, ScanningStage
 from pipeline.types import ConfigError
 
 __all__ = ["RegexStage"]
 
-_OFFLOAD_CHARS = 20_000  # batches larger than this leave the event loop
 
 
-class RegexStage:
+class RegexStage(ScanningStage):
     """Operator regexes, run (case-insensitively) on every normalized spelling of a text."""
 
     def __init__(self, specs: Sequence[RegexSpec], *, name: str = "regex",
@@ -51,14 +49,3 @@ class RegexStage:
     def scan(self, text: str) -> list[Match]:
         return self.scan_normalized(normalize(text))
 
-    def check_sync(self, texts: Sequence[str]) -> list[StageResult]:
-        out = []
-        for text in texts:
-            matches = self.scan(text)
-            out.append(StageResult(self.name, flagged=bool(matches), matches=matches))
-        return out
-
-    async def check(self, texts: Sequence[str]) -> list[StageResult]:
-        if sum(len(t) for t in texts) > _OFFLOAD_CHARS:
-            return await asyncio.to_thread(self.check_sync, texts)
-        return self.check_sync(texts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, Sequence, runtime_checkable
@@ -101,6 +102,28 @@ class Stage(Protocol):
     name: str
 
     async def check(self, texts: Sequence[str]) -> list[StageResult]: ...
+
+
+class ScanningStage:
+    """Base for stages that scan each text on its own (keywords, regexes): the batch API on top of `scan`."""
+
+    name: str
+    offload_chars = 20_000  # batches larger than this leave the event loop
+
+    def scan(self, text: str) -> list[Match]:
+        raise NotImplementedError
+
+    def check_sync(self, texts: Sequence[str]) -> list[StageResult]:
+        results = []
+        for text in texts:
+            matches = self.scan(text)
+            results.append(StageResult(self.name, flagged=bool(matches), matches=matches))
+        return results
+
+    async def check(self, texts: Sequence[str]) -> list[StageResult]:
+        if sum(len(t) for t in texts) > self.offload_chars:
+            return await asyncio.to_thread(self.check_sync, texts)
+        return self.check_sync(texts)
 
 
 @runtime_checkable
