@@ -26,7 +26,7 @@ from typing import Any, AsyncIterator, Sequence
 
 from pydantic import ValidationError
 
-from pipeline.bench import BenchOptions, percentile, summarize
+from pipeline.bench import BenchOptions, engine_choice, engine_stats, percentile, summarize
 from pipeline.bench_assets import classifier_checkpoint
 from pipeline.settings import GenerationSettings, Settings
 from pipeline.types import ConfigError, GenerationRequest, GenerationResult
@@ -193,7 +193,7 @@ async def _run(plan: Plan, options: BenchOptions, settings: Settings, work: Path
         engine_name = type(engine if engine is not None else backend).__name__
         before = dict(engine.stats) if engine is not None else {}
         batched = await _closed_loop(core.pipeline, convs, chat_base=0)
-        engine_stats = _engine_stats(engine, before)
+        round_stats = engine_stats(engine, before) if engine is not None else None
         # The same pipeline with one message in flight: its own cost per message, without queueing.
         probe = await _sequential(core.pipeline, [c[-1:] for c in convs[:_PROBES]], chat_base=0)
     finally:
@@ -231,7 +231,7 @@ async def _run(plan: Plan, options: BenchOptions, settings: Settings, work: Path
         "load_s": round(load_s, 3),
         "warmup_s": round(warmup_s, 3),
         "engine_warmup_s": getattr(backend, "warmup_s", None),
-        "engine_stats": engine_stats,
+        "engine_stats": round_stats,
         "quantization": quantization_report(plan.generation.quantization),
         "versions": _versions(),
     }
@@ -259,7 +259,7 @@ def _backend(plan: Plan, lm: Any, options: BenchOptions, *, naive: bool) -> Any:
     from pipeline.backends.transformers_backend import TransformersBackend
 
     return TransformersBackend.from_model(
-        lm.model, lm.tokenizer, plan.generation, engine=options.engine,  # type: ignore[arg-type]
+        lm.model, lm.tokenizer, plan.generation, engine=engine_choice(options),
         ignore_eos=True, seed=options.seed)
 
 
@@ -323,16 +323,6 @@ def _summary(samples: list[Sample], wall_s: float) -> dict[str, Any]:
         "actions": actions,
         "errors": actions.get("error", 0),
     }
-
-
-def _engine_stats(engine: Any, before: dict[str, int]) -> dict[str, Any] | None:
-    if engine is None:
-        return None
-    keys = ("steps", "prefills", "rows_stepped", "oom_splits")
-    stats: dict[str, Any] = {k: engine.stats[k] - before.get(k, 0) for k in keys}
-    stats["max_batch"] = engine.stats["max_batch"]
-    stats["mean_batch"] = round(stats["rows_stepped"] / max(stats["steps"], 1), 2)
-    return stats
 
 
 def _config(plan: Plan, options: BenchOptions, lm: Any, clf: tuple[str, str, str] | None, texts: str,

@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
         dtype: Optional[str] = typer.Option(None, help="auto | float32 | float16 | bfloat16"),
         backend: Optional[str] = typer.Option(None, help="transformers | openai | echo (for --e2e)"),
         compile: Optional[bool] = typer.Option(None, "--compile/--no-compile", help="static cache + torch.compile (CUDA)"),
-        engine: str = typer.Option("auto", help="auto | continuous | static"),
+        engine: str = typer.Option("auto", help="auto | continuous | slots | static"),
         sequential_chats: Optional[int] = typer.Option(None, min=1, help="requests in the sequential baseline (default: all)"),
         seed: int = typer.Option(0, help="seed for prompts, weights and sampling"),
         messages: int = typer.Option(4, min=1, help="--e2e: messages each chat sends, one after the other"),
@@ -88,8 +88,8 @@ def register(app: typer.Typer) -> None:
             mode = pick_mode(e2e, moderation, api)
         except _UsageError as err:
             fail(str(err))
-        if engine not in ("auto", "continuous", "static"):
-            fail("parley bench: --engine must be auto, continuous or static")
+        if engine not in ("auto", "continuous", "slots", "static"):
+            fail("parley bench: --engine must be auto, continuous, slots or static")
         runner = resolve_runner(mode)
         if runner is None:
             fail(f"parley bench --{mode}: not implemented yet", code=1)

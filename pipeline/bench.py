@@ -50,7 +50,7 @@ class BenchOptions:
     dtype: str | None = None
     backend: str | None = None
     compile: bool | None = None
-    engine: str = "auto"  # auto | continuous | static
+    engine: str = "auto"  # auto (generation.engine) | continuous | slots | static
     sequential_chats: int | None = None  # how many requests the slow sequential loop runs (default: all)
     seed: int = 0
     messages: int = 4  # --e2e: messages each simulated chat sends, one after the other
@@ -162,7 +162,7 @@ async def run_generate_bench(options: BenchOptions, settings: GenerationSettings
         torch.cuda.reset_peak_memory_stats(device)
 
     # Batched: every chat at once through the engine (warm-up first: first-call and compile costs).
-    backend = TransformersBackend.from_model(model, tokenizer, s, engine=options.engine,  # type: ignore[arg-type]
+    backend = TransformersBackend.from_model(model, tokenizer, s, engine=engine_choice(options),
                                              ignore_eos=True, seed=options.seed)
     t = time.perf_counter()
     await backend.start()
@@ -212,6 +212,11 @@ async def run_generate_bench(options: BenchOptions, settings: GenerationSettings
     return result
 
 
+def engine_choice(options: BenchOptions) -> Any:
+    """--engine auto leaves the choice to generation.engine."""
+    return None if options.engine == "auto" else options.engine
+
+
 async def _batched_round(
     backend: Any, prompts: list[list[int]], params: SamplingParams
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -231,10 +236,20 @@ async def _batched_round(
         raise RuntimeError(f"bench: {len(errors)} batched request(s) failed, first: {errors[0]}")
     out = summarize([d[0] for d in done], sum(d[1] for d in done), wall)
     out["method"] = f"{type(engine).__name__}, all chats concurrently"
-    stats = {k: engine.stats[k] - before.get(k, 0) for k in ("steps", "prefills", "rows_stepped", "oom_splits")}
+    return out, engine_stats(engine, before)
+
+
+def engine_stats(engine: Any, before: dict[str, int]) -> dict[str, Any]:
+    """The engine's counters over one round, plus how the slot engine runs (graphs, fallback)."""
+    stats: dict[str, Any] = {k: engine.stats[k] - before.get(k, 0)
+                             for k in ("steps", "prefills", "rows_stepped", "oom_splits")}
     stats["max_batch"] = engine.stats["max_batch"]
     stats["mean_batch"] = round(stats["rows_stepped"] / max(stats["steps"], 1), 2)
-    return out, stats
+    if hasattr(engine, "graphs"):
+        stats["cuda_graph_rows"] = sorted(engine.graphs)
+        stats["slots_prepare_s"] = None if engine.prepare_s is None else round(engine.prepare_s, 3)
+        stats["slots_fallback"] = engine.fallback
+    return stats
 
 
 async def _one_at_a_time(backend: Any, prompts: list[list[int]], params: SamplingParams) -> dict[str, Any]:

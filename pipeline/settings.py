@@ -97,6 +97,10 @@ class GenerationSettings(_Group):
     max_batch_size: int = Field(default=64, ge=1)
     batch_wait_ms: float = Field(default=5.0, ge=0)
     compile: bool = False
+    # auto: the slot engine with CUDA graphs on CUDA, the eager continuous engine on CPU, static batches
+    # with `compile` or for models whose KV cache cannot be spliced
+    engine: Literal["auto", "continuous", "slots", "static"] = "auto"
+    cuda_graphs: bool = True  # slot engine: capture each decode shape as a CUDA graph at start-up
     openai_base_url: str = "http://127.0.0.1:8000/v1"
     openai_api_key: SecretStr | None = None
     openai_model: str | None = None  # defaults to `model`

@@ -11,6 +11,7 @@ import torch
 from pipeline.backends import decode
 from pipeline.backends.engine import BatchEngine, EngineOutput
 from pipeline.backends.loading import eos_ids, load_causal_lm, max_positions
+from pipeline.backends.slots import SlotEngine, slots_unsupported
 from pipeline.backends.static import StaticBatchEngine
 from pipeline.context import FALLBACK_STOPS, encode_messages, has_chat_template
 from pipeline.settings import GenerationSettings
@@ -18,7 +19,7 @@ from pipeline.types import GenerationRequest, GenerationResult, SamplingParams, 
 
 log = logging.getLogger("parley.backend")
 
-EngineKind = Literal["auto", "continuous", "static"]
+EngineKind = Literal["auto", "continuous", "slots", "static"]
 
 
 class TransformersBackend:
@@ -31,14 +32,14 @@ class TransformersBackend:
         settings: GenerationSettings,
         *,
         model_override: str | None = None,
-        engine: EngineKind = "auto",
+        engine: EngineKind | None = None,
         ignore_eos: bool = False,
         seed: int | None = None,
         warmup: bool | None = None,
     ) -> None:
         self.settings = settings
         self.model_name = model_override or settings.model
-        self.engine_kind: EngineKind = engine
+        self.engine_kind: EngineKind = engine or settings.engine
         self.ignore_eos = ignore_eos  # benchmarks: always generate max_new_tokens
         self.seed = seed
         self.warmup = warmup  # warm the engine up in start(); None: on CUDA only
@@ -51,7 +52,7 @@ class TransformersBackend:
 
     @classmethod
     def from_model(
-        cls, model: Any, tokenizer: Any | None, settings: GenerationSettings, *, engine: EngineKind = "auto",
+        cls, model: Any, tokenizer: Any | None, settings: GenerationSettings, *, engine: EngineKind | None = None,
         ignore_eos: bool = False, seed: int | None = None, warmup: bool | None = None,
     ) -> "TransformersBackend":
         """A backend around an already loaded model (tests, random-init benchmarks); start() skips loading."""
@@ -93,15 +94,27 @@ class TransformersBackend:
         )
         kind = self.engine_kind
         if kind == "auto":
-            kind = "static" if s.compile or not self._splicable_cache() else "continuous"
+            kind = self._auto_engine()
         log.info("generation engine: %s (max batch %d)", kind, s.max_batch_size)
+        cache_len = s.context_tokens + s.max_new_tokens + 64
+        if common["max_positions"] is not None:
+            cache_len = min(cache_len, common["max_positions"])
         if kind == "static":
             compiled = s.compile and self.device.type == "cuda"
-            cache_len = s.context_tokens + s.max_new_tokens + 64
-            if common["max_positions"] is not None:
-                cache_len = min(cache_len, common["max_positions"])
             return StaticBatchEngine(self.model, compile=compiled, max_cache_len=cache_len, **common)
+        if kind == "slots":
+            why = slots_unsupported(self.model)
+            if why is None:
+                return SlotEngine(self.model, cache_len=cache_len, cuda_graphs=s.cuda_graphs, **common)
+            log.warning("slot engine unavailable (%s); using the continuous engine", why)
         return BatchEngine(decode.model_forward(self.model), **common)
+
+    def _auto_engine(self) -> EngineKind:
+        if self.settings.compile or not self._splicable_cache():
+            return "static"
+        if self.device.type == "cuda" and slots_unsupported(self.model) is None:
+            return "slots"
+        return "continuous"
 
     def _splicable_cache(self) -> bool:
         """A one-token prefill; also warms the model up. Hybrid/recurrent caches need the static engine."""

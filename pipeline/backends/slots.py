@@ -1,0 +1,360 @@
+"""Continuous batching over fixed KV slots, so that a decode step has one shape and can replay a CUDA graph.
+
+The eager continuous engine (engine.py) grows and splices a DynamicCache every step: dozens of small
+kernel launches per layer, which is what bounds a small model on a big GPU. Here the cache is
+preallocated once: `max_batch_size` slots of `cache_len` columns per layer, and a row's token at
+position p lives in column p of its slot. A decode step then always feeds (rows, 1) tokens against
+(rows, cache_len) keys, whatever the rows' lengths, so on CUDA each row-count bucket is captured as
+a CUDA graph once at start-up and replayed, instead of launching every kernel from Python.
+
+Rows still join and leave between steps: a new request is prefilled eagerly (bucketed, as in the
+continuous engine) and its keys copied into a free slot; a finished row's slot is filled by moving the
+highest occupied slot into it, so the occupied slots stay 0..n-1 and the smallest bucket >= n runs.
+
+Safety nets, because a model whose attention ignores 4-D masks or whose positions differ would decode
+nonsense silently: at start-up the slot path is compared with the eager path on one prompt, and every
+captured graph with the eager slot step; a mismatch or any failure logs why and falls back (graphs off,
+or the plain continuous engine).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable, Protocol, Sequence
+
+import torch
+from transformers import Cache
+
+from pipeline.backends import decode
+from pipeline.backends.decode import DecodeBatch
+from pipeline.backends.engine import BatchEngine, Job, _one_line
+from pipeline.backends.sampling import choose_next
+from pipeline.types import SamplingParams
+
+log = logging.getLogger("parley.engine")
+
+
+class _SlotLayer:
+    is_sliding = False
+    is_compileable = True
+
+    def __init__(self) -> None:
+        self.keys: torch.Tensor | None = None  # (slots, kv_heads, cache_len, head_dim)
+        self.values: torch.Tensor | None = None
+
+
+class SlotCache(Cache):
+    """Per-row KV slots: `update` writes each row's one new token at that row's own position."""
+
+    def __init__(self, slots: int, length: int, device: torch.device) -> None:
+        # Cache.__init__'s arguments change between transformers 5.x releases: set what the models read.
+        self.layers: list[_SlotLayer] = []  # type: ignore[assignment]
+        self.layer_class_to_replicate = None
+        self.offloading = False
+        self.length = length
+        self.rows = torch.arange(slots, device=device)
+        self.positions = torch.zeros(slots, dtype=torch.long, device=device)  # the column each row writes
+
+    def update(  # type: ignore[override]
+        self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int, *args: Any, **kwargs: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        while len(self.layers) <= layer_idx:
+            self.layers.append(_SlotLayer())
+        layer = self.layers[layer_idx]
+        if layer.keys is None or layer.values is None:  # first (eager) call sizes the slots from the model
+            slots, heads, _, dim = key_states.shape
+            shape = (self.rows.numel(), heads, self.length, dim)
+            layer.keys = key_states.new_zeros(shape)
+            layer.values = value_states.new_zeros(shape)
+        b = key_states.shape[0]
+        rows, cols = self.rows[:b], self.positions[:b]
+        layer.keys[rows, :, cols] = key_states[:, :, -1]
+        layer.values[rows, :, cols] = value_states[:, :, -1]
+        return layer.keys[:b], layer.values[:b]
+
+    def get_seq_length(self, layer_idx: int = 0) -> int:
+        return 0  # positions are always passed explicitly; only read by code paths we bypass
+
+    def move(self, src: torch.Tensor, dst: torch.Tensor) -> None:
+        for layer in self.layers:
+            if layer.keys is not None and layer.values is not None:
+                layer.keys[dst] = layer.keys[src]
+                layer.values[dst] = layer.values[src]
+
+    def fill(self, slots: torch.Tensor, layers: Sequence[Any], rows: torch.Tensor, shift: torch.Tensor) -> None:
+        """Copy rows of a left-padded prefill cache into `slots`, each shifted left by its padding."""
+        for mine, theirs in zip(self.layers, layers):
+            assert mine.keys is not None and mine.values is not None
+            mine.keys[slots, :, : theirs.keys.shape[2]] = left_align(theirs.keys[rows], shift)
+            mine.values[slots, :, : theirs.values.shape[2]] = left_align(theirs.values[rows], shift)
+
+
+def left_align(t: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+    """Shift each row of t (rows, ..., columns on dim 2 or 1) left by shift[row]; the tail repeats the last
+    column, which is harmless: a slot's columns past its position are masked, and overwritten before use."""
+    dim = 2 if t.dim() == 4 else 1
+    width = t.shape[dim]
+    index = (torch.arange(width, device=t.device).unsqueeze(0) + shift.unsqueeze(1)).clamp(max=width - 1)
+    if dim == 2:
+        index = index[:, None, :, None].expand(-1, t.shape[1], -1, t.shape[3])
+    return t.gather(dim, index)
+
+
+def slots_unsupported(model: Any) -> str | None:
+    """Why the slot engine cannot run this model, or None."""
+    config = model.config
+    impl = getattr(config, "_attn_implementation", None)
+    if impl not in ("sdpa", "eager"):
+        return f"attention implementation {impl!r} takes no 4-D mask"
+    if any(t != "full_attention" for t in getattr(config, "layer_types", None) or ()):
+        return "the model has sliding-window or linear-attention layers"
+    if getattr(config, "is_encoder_decoder", False):
+        return "encoder-decoder model"
+    return None
+
+
+def graph_sizes(max_rows: int) -> list[int]:
+    """Row buckets to capture: 1, 2, 4, then every multiple of 8, up to max_rows (as vLLM does)."""
+    sizes = {n for n in (1, 2, 4) if n < max_rows} | set(range(8, max_rows, 8)) | {max_rows}
+    return sorted(sizes)
+
+
+class GraphRunner(Protocol):
+    def warm(self, fn: Callable[[], Any]) -> None: ...
+    def capture(self, fn: Callable[[], Any]) -> Any: ...  # returns an object with replay()
+
+
+class CudaGraphs:
+    """torch.cuda graphs: warm-up launches on a side stream, then captures sharing one memory pool."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+        self.pool: Any = None
+
+    def warm(self, fn: Callable[[], Any]) -> None:
+        stream = torch.cuda.Stream(device=self.device)
+        stream.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(stream):  # cuBLAS workspaces and lazy inits happen before capture
+            fn()
+        torch.cuda.current_stream(self.device).wait_stream(stream)
+
+    def capture(self, fn: Callable[[], Any]) -> Any:
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph, pool=self.pool):
+            fn()
+        self.pool = graph.pool()
+        return graph
+
+
+class SlotEngine(BatchEngine):
+    """Same submit()/aclose() contract as BatchEngine; the model is a transformers causal LM."""
+
+    def __init__(
+        self, model: Any, *, cache_len: int, cuda_graphs: bool = True, graph_runner: GraphRunner | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(decode.model_forward(model), **kwargs)
+        self.model = model
+        self.cache_len = cache_len
+        slots, dev = self.max_batch_size, self.device
+        self.cache = SlotCache(slots, cache_len, dev)
+        self.positions = self.cache.positions  # (slots,) position (= column) of the token fed next
+        self.tokens = torch.full((slots, 1), self.pad_id, dtype=torch.long, device=dev)
+        self.seen = torch.full((slots, cache_len), self.pad_id, dtype=torch.long, device=dev)
+        self.columns = torch.arange(cache_len, device=dev)
+        self.logits: torch.Tensor | None = None  # (slots, vocab) float32: written by every step (graph output)
+        self.float_mask = getattr(model.config, "_attn_implementation", "sdpa") == "eager"
+        if graph_runner is None and cuda_graphs and self.device.type == "cuda":
+            graph_runner = CudaGraphs(self.device)
+        self.graph_runner = graph_runner  # None: eager steps (CPU, or cuda_graphs off)
+        self.sizes = graph_sizes(slots)
+        self.graphs: dict[int, Any] = {}
+        self.prepare_s: float | None = None
+        self.fallback: str | None = None  # why this engine runs as the plain continuous engine
+
+    # ---- start-up (worker thread) ----------------------------------------------------------------
+
+    def _run(self) -> None:
+        with torch.inference_mode():  # the whole worker thread: the slot tensors are inference tensors
+            start = time.perf_counter()
+            try:
+                self._prepare()
+            except Exception as err:
+                log.exception("slot engine start-up failed")
+                self._fall_back(f"slot engine start-up failed: {_one_line(err)}")
+            self.prepare_s = time.perf_counter() - start
+            super()._run()
+
+    def _prepare(self) -> None:
+        self._forward_into_logits(self.max_batch_size)  # sizes the cache and the logits buffer
+        problem = self._compare_with_eager()
+        if problem:
+            self._fall_back(problem)
+            return
+        if self.graph_runner is not None:
+            try:
+                self._capture()
+            except Exception as err:
+                self.graphs.clear()
+                log.warning("CUDA graph capture failed (%s); decoding eagerly in fixed slots", _one_line(err))
+                log.debug("capture failure", exc_info=True)
+        self.positions.zero_()
+        log.info("slot engine ready: %d slots x %d columns, %s", self.max_batch_size, self.cache_len,
+                 f"CUDA graphs for {sorted(self.graphs)} rows" if self.graphs else "eager steps")
+
+    def _fall_back(self, why: str) -> None:
+        log.warning("%s; using the plain continuous engine", why)
+        self.fallback = why
+        self.cache.layers.clear()
+        self.logits = None
+
+    def _compare_with_eager(self) -> str | None:
+        """One prompt through the eager DynamicCache path and through the slots: the logits must agree."""
+        vocab = self.vocab_size or 1000
+        prompt = [(self.pad_id + 7 + 31 * i) % vocab for i in range(12)]
+        greedy = SamplingParams(max_new_tokens=2, temperature=0.0, repetition_penalty=1.0)
+        ref = decode.prefill(self.forward, [prompt], [greedy], device=self.device, pad_id=self.pad_id)
+        ref.last[0] = prompt[0]  # feed a fixed token next, so both paths see the same input
+        self._place(ref, [0], 0)  # before the eager step below extends ref's cache
+        expected = self.forward(ref.last.unsqueeze(1), torch.cat([ref.mask, ref.mask[:, :1]], dim=1),
+                                ref.positions.unsqueeze(1), ref.cache)
+        got = self._forward_into_logits(1)[0]
+        scale = float(expected.abs().max()) + 1e-6
+        diff = float((expected[0] - got).abs().max())
+        if diff > 0.05 * scale:
+            return f"the slot decode differs from the eager decode (max |diff| {diff:.3g} of {scale:.3g})"
+        return None
+
+    def _capture(self) -> None:
+        """Capture one graph per row bucket (largest first, sharing memory), then check the largest one."""
+        runner = self.graph_runner
+        assert runner is not None
+        runner.warm(lambda: [self._forward_into_logits(rows) for rows in self.sizes])
+        for rows in sorted(self.sizes, reverse=True):
+            self.graphs[rows] = runner.capture(lambda rows=rows: self._forward_into_logits(rows))
+        top, vocab = self.max_batch_size, self.vocab_size or 1000
+        self.tokens[:, 0] = (torch.arange(top, device=self.device) * 97 + 13) % vocab
+        eager = self._forward_into_logits(top).clone()
+        self.graphs[top].replay()
+        assert self.logits is not None
+        diff = float((self.logits[:top] - eager).abs().max())
+        if diff > 0.05 * (float(eager.abs().max()) + 1e-6):
+            self.graphs.clear()
+            log.warning("a CUDA graph replay differs from the eager step (max |diff| %.3g); graphs off", diff)
+        self.tokens.fill_(self.pad_id)
+
+    # ---- the fixed-shape step ---------------------------------------------------------------------
+
+    def _forward_into_logits(self, rows: int) -> torch.Tensor:
+        """The decode step over slots 0..rows-1: reads tokens/positions, writes self.logits[:rows]."""
+        pos = self.positions[:rows]
+        allowed = (self.columns.unsqueeze(0) <= pos.unsqueeze(1))[:, None, None, :]
+        dtype = self.model.dtype
+        mask = torch.zeros(allowed.shape, dtype=dtype, device=self.device).masked_fill(
+            ~allowed, torch.finfo(dtype).min) if self.float_mask else allowed
+        out = self.model(
+            input_ids=self.tokens[:rows], attention_mask=mask, position_ids=pos.unsqueeze(1),
+            past_key_values=self.cache, use_cache=True, logits_to_keep=1,
+        )
+        logits = out.logits[:, -1, :]
+        if self.logits is None:
+            self.logits = torch.zeros((self.max_batch_size, logits.shape[-1]), dtype=torch.float32,
+                                      device=self.device)
+        self.logits[:rows].copy_(logits)
+        return self.logits[:rows]
+
+    def _bucket(self, rows: int) -> int:
+        return next(size for size in self.sizes if size >= rows)
+
+    # ---- scheduling hooks of BatchEngine ----------------------------------------------------------
+
+    def _validate(self, job: Job) -> bool:
+        if not super()._validate(job):
+            return False
+        if self.fallback:
+            return True
+        n = len(job.input_ids)
+        if n >= self.cache_len:
+            self._finish(job, error=f"prompt of {n} tokens does not fit the engine's cache of {self.cache_len} "
+                                    "(raise generation.context_tokens)")
+            return False
+        job.max_new = min(job.max_new, self.cache_len - n)
+        return True
+
+    def _admit(self, batch: Any, rows: list[Job], admit: list[Job]) -> tuple[Any, list[Job]]:
+        if self.fallback:
+            return super()._admit(batch, rows, admit)
+        if batch is None:  # idle, or the running rows were dropped after an engine failure: start clean
+            rows = []
+            self.positions.zero_()
+        valid = sorted((job for job in admit if self._validate(job)), key=lambda j: len(j.input_ids))
+        for group in self._buckets(valid):
+            for sub, prefilled in self._prefill(group):
+                firsts = prefilled.last.tolist()
+                keep = [i for i, job in enumerate(sub) if not self._accept(job, firsts[i])]
+                if keep:
+                    self._place(prefilled, keep, len(rows))
+                    rows.extend(sub[i] for i in keep)
+        self._running = len(rows)
+        self.stats["max_batch"] = max(self.stats["max_batch"], len(rows))
+        return (self if rows else None), rows
+
+    def _place(self, prefilled: DecodeBatch, keep: list[int], first_slot: int) -> None:
+        """Move the prefilled rows `keep` into slots first_slot, first_slot+1, ..."""
+        dev = self.device
+        rows = torch.tensor(keep, device=dev)
+        slots = torch.arange(first_slot, first_slot + len(keep), device=dev)
+        lengths = prefilled.mask.index_select(0, rows).sum(-1)
+        shift = prefilled.columns - lengths
+        self.cache.fill(slots, decode._layers(prefilled.cache), rows, shift)
+        self.seen[slots, : prefilled.columns] = left_align(prefilled.seen.index_select(0, rows), shift)
+        self.positions[slots] = lengths
+        self.tokens[slots, 0] = prefilled.last.index_select(0, rows)
+
+    def _step(self, batch: Any, rows: list[Job]) -> tuple[Any, list[Job]]:
+        if self.fallback:
+            return super()._step(batch, rows)
+        n = len(rows)
+        params = [job.params for job in rows]
+        index, pos = self.cache.rows[:n], self.positions[:n]
+        self.seen[index, pos] = self.tokens[:n, 0]
+        bucket = self._bucket(n)
+        graph = self.graphs.get(bucket)
+        if graph is not None:
+            graph.replay()
+        else:
+            self._forward_into_logits(bucket)
+        assert self.logits is not None
+        seen, seen_mask = self.seen[:n], self.columns.unsqueeze(0) <= pos.unsqueeze(1)
+        if any(p.repetition_penalty != 1.0 for p in params):
+            # choose_next expects padding to point at a real token: point it at the one just fed
+            seen, seen_mask = torch.where(seen_mask, seen, self.tokens[:n]), torch.ones_like(seen_mask)
+        nxt = choose_next(self.logits[:n], params, seen, seen_mask, self.generator)
+        self.positions[:n] += 1
+        self.tokens[:n, 0] = nxt
+        tokens = nxt.tolist()
+        self.stats["steps"] += 1
+        self.stats["rows_stepped"] += n
+        self._report_batch(n)
+        done = {i for i, job in enumerate(rows) if self._accept(job, tokens[i])}
+        rows = self._compact(rows, done) if done else rows
+        self._running = len(rows)
+        return (self if rows else None), rows
+
+    def _compact(self, rows: list[Job], done: set[int]) -> list[Job]:
+        """Fill the finished rows' slots with the highest occupied ones, so slots 0..k-1 stay in use."""
+        k = len(rows) - len(done)
+        holes = [i for i in sorted(done) if i < k]
+        movers = [i for i in range(k, len(rows)) if i not in done]
+        kept = list(rows[:k])
+        if holes:
+            src = torch.tensor(movers, device=self.device)
+            dst = torch.tensor(holes, device=self.device)
+            self.cache.move(src, dst)
+            for buf in (self.tokens, self.positions, self.seen):
+                buf[dst] = buf[src]
+            for h, m in zip(holes, movers):
+                kept[h] = rows[m]
+        self.positions[k:] = 0  # free slots decode harmlessly at column 0 when a bucket covers them
+        return kept
