@@ -69,6 +69,8 @@ COMMENTS = {
     "generation.max_batch_size": "Most requests generated together in one batch",
     "generation.batch_wait_ms": "How long a batch waits for more requests, in milliseconds",
     "generation.compile": "torch.compile the model (slower start, faster steps)",
+    "generation.engine": "auto | continuous | slots | static (auto: slots with CUDA graphs on CUDA)",
+    "generation.cuda_graphs": "slot engine: capture each decode shape as a CUDA graph at start-up",
     "generation.openai_base_url": "Base URL of the OpenAI-compatible server (backend openai)",
     "generation.openai_api_key": "API key of that server (secret)",
     "generation.openai_model": "Model name on that server; empty = generation.model",

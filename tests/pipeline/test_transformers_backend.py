@@ -12,39 +12,12 @@ import torch
 
 from pipeline.backends import build_backend
 from pipeline.backends.decode import Forward, model_forward
-from pipeline.backends.engine import BatchEngine, EngineOutput
+from pipeline.backends.engine import BatchEngine
 from pipeline.backends.transformers_backend import TransformersBackend
 from pipeline.context import FALLBACK_STOPS
 from pipeline.settings import GenerationSettings
 from pipeline.types import ConfigError, GenerationRequest, SamplingParams, generate_one
-
-GREEDY = SamplingParams(max_new_tokens=12, temperature=0.0, repetition_penalty=1.0)
-
-
-@pytest.fixture(scope="module")
-def small_gpt2(tiny_gpt2: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2 layers x 64 wide, random weights (fixed seed): no logit ties, unlike the 2-wide tiny model.
-
-    A wide initialisation makes the next token depend on the whole context (with the default 0.02 the
-    random model repeats one token), so any position or mask mistake shows in the outputs.
-    """
-    from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
-
-    torch.manual_seed(1234)
-    model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_embd=64, n_head=4, n_positions=256, vocab_size=50257,
-                                       initializer_range=0.3))
-    path = tmp_path_factory.mktemp("small-gpt2")
-    model.save_pretrained(path)
-    AutoTokenizer.from_pretrained(str(tiny_gpt2)).save_pretrained(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def small_model(small_gpt2: Path) -> tuple[Any, Any]:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    model = AutoModelForCausalLM.from_pretrained(str(small_gpt2), dtype=torch.float32).eval()
-    return model, AutoTokenizer.from_pretrained(str(small_gpt2))
+from tests.pipeline.generation_helpers import GREEDY, alone, mixed_params, prompts
 
 
 def make_engine(model: Any, tokenizer: Any, forward: Forward | None = None, **kw: Any) -> BatchEngine:
@@ -61,22 +34,6 @@ async def engine(small_model: tuple[Any, Any]) -> AsyncIterator[BatchEngine]:
     eng = make_engine(*small_model)
     yield eng
     await eng.aclose()
-
-
-def prompts(n: int, seed: int = 5) -> list[list[int]]:
-    gen = torch.Generator().manual_seed(seed)
-    lengths = torch.randint(1, 48, (n,), generator=gen).tolist()
-    return [torch.randint(0, 50000, (k,), generator=gen).tolist() for k in lengths]
-
-
-def mixed_params(n: int) -> list[SamplingParams]:
-    """Different lengths and penalties per row, all greedy."""
-    return [SamplingParams(max_new_tokens=4 + (i * 5) % 17, temperature=0.0, repetition_penalty=(1.0, 1.3)[i % 2])
-            for i in range(n)]
-
-
-async def alone(engine: BatchEngine, ps: list[list[int]], params: list[SamplingParams]) -> list[EngineOutput]:
-    return [await engine.submit(p, sp, ignore_eos=True) for p, sp in zip(ps, params)]
 
 
 async def test_real_generation_on_tiny_gpt2(tiny_gpt2: Path) -> None:

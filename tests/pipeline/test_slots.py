@@ -1,0 +1,221 @@
+"""The slot engine (fixed KV slots, CUDA-graph ready) decodes exactly like the eager continuous engine.
+
+CUDA graphs cannot run here; their plumbing is checked with a stand-in runner whose replay re-runs the
+captured step, which is what a graph does: the same kernels reading the same static buffers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, AsyncIterator, Callable
+
+import pytest
+import torch
+
+from pipeline.backends.decode import model_forward
+from pipeline.backends.engine import BatchEngine
+from pipeline.backends.slots import SlotEngine, graph_sizes, slots_unsupported
+from pipeline.backends.transformers_backend import TransformersBackend
+from pipeline.settings import GenerationSettings
+from pipeline.types import GenerationRequest, SamplingParams, generate_one
+from tests.pipeline.generation_helpers import GREEDY, alone, mixed_params, prompts
+
+COMMON: dict[str, Any] = dict(eos_ids=[50256], pad_id=50256, vocab_size=50257, max_positions=256, seed=0,
+                              max_batch_size=16, batch_wait_ms=20.0)
+
+
+class RerunGraphs:
+    """A graph runner for CPU: capture runs the step once, replay runs it again on the same buffers."""
+
+    def __init__(self, replay_fault: Callable[[Any], None] | None = None, fail: bool = False) -> None:
+        self.captured: list[int] = []
+        self.replay_fault = replay_fault
+        self.fail = fail
+
+    def warm(self, fn: Callable[[], Any]) -> None:
+        fn()
+
+    def capture(self, fn: Callable[[], Any]) -> Any:
+        if self.fail:
+            raise RuntimeError("operation not permitted when stream is capturing")
+        fn()
+        self.captured.append(1)
+        runner = self
+
+        class Graph:
+            def replay(self) -> None:
+                out = fn()
+                if runner.replay_fault is not None:
+                    runner.replay_fault(out)
+
+        return Graph()
+
+
+def qwen2(attn: str = "sdpa") -> Any:
+    """A tiny random Qwen2 (grouped-query attention, rotary positions), the family the GPU bench uses."""
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(1234)
+    config = Qwen2Config(num_hidden_layers=2, hidden_size=64, intermediate_size=128, num_attention_heads=4,
+                         num_key_value_heads=2, vocab_size=50257, max_position_embeddings=256,
+                         initializer_range=0.3, attn_implementation=attn)
+    return Qwen2ForCausalLM(config).eval()
+
+
+async def started(engine: BatchEngine) -> BatchEngine:
+    engine.start()
+    return engine
+
+
+@pytest.fixture
+async def reference(small_model: tuple[Any, Any]) -> AsyncIterator[BatchEngine]:
+    eng = await started(BatchEngine(model_forward(small_model[0]), tokenizer=small_model[1], **COMMON))
+    yield eng
+    await eng.aclose()
+
+
+async def batched(engine: BatchEngine, ps: list[list[int]], params: list[SamplingParams]) -> list[Any]:
+    return await asyncio.gather(*(engine.submit(p, sp, ignore_eos=True) for p, sp in zip(ps, params)))
+
+
+async def test_slots_match_the_eager_engine_token_for_token(
+    small_model: tuple[Any, Any], reference: BatchEngine
+) -> None:
+    model, tok = small_model
+    slots = await started(SlotEngine(model, tokenizer=tok, cache_len=128, **COMMON))
+    try:
+        ps, params = prompts(16), mixed_params(16)  # rows finish at different steps: slots are compacted
+        got = await batched(slots, ps, params)
+        want = await alone(reference, ps, params)
+        assert slots.fallback is None and slots.stats["max_batch"] >= 8
+        assert [g.token_ids for g in got] == [w.token_ids for w in want]
+        assert [g.text for g in got] == [w.text for w in want]
+        assert sum(len(set(g.token_ids)) > 3 for g in got) >= 6
+    finally:
+        await slots.aclose()
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+async def test_qwen2_rows_joining_mid_decode_match_alone(attn: str) -> None:
+    model = qwen2(attn)
+    ref = await started(BatchEngine(model_forward(model), **COMMON))
+    slots = await started(SlotEngine(model, cache_len=128, **COMMON))
+    try:
+        ps = prompts(12, seed=9)
+        params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0, repetition_penalty=1.5)
+                  for i in range(12)]
+        first = [asyncio.ensure_future(slots.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[:6], params[:6])]
+        await asyncio.sleep(0.1)  # the first six are decoding; the next six join between steps
+        late = [asyncio.ensure_future(slots.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[6:], params[6:])]
+        got = await asyncio.gather(*first, *late)
+        want = await alone(ref, ps, params)
+        assert slots.fallback is None
+        assert [g.token_ids for g in got] == [w.token_ids for w in want]
+        assert all(len(set(g.token_ids)) >= 4 for g in got)
+    finally:
+        await slots.aclose()
+        await ref.aclose()
+
+
+async def test_graph_replays_decode_the_same(small_model: tuple[Any, Any], reference: BatchEngine) -> None:
+    runner = RerunGraphs()
+    slots = await started(SlotEngine(small_model[0], cache_len=96, graph_runner=runner, **COMMON))
+    try:
+        ps, params = prompts(11, seed=3), mixed_params(11)
+        got = await batched(slots, ps, params)
+        assert sorted(slots.graphs) == graph_sizes(16) == [1, 2, 4, 8, 16]
+        assert len(runner.captured) == 5 and slots.prepare_s is not None
+        want = await alone(reference, ps, params)
+        assert [g.token_ids for g in got] == [w.token_ids for w in want]
+    finally:
+        await slots.aclose()
+
+
+@pytest.mark.parametrize("runner", [RerunGraphs(fail=True), RerunGraphs(replay_fault=lambda out: out.mul_(-1))],
+                         ids=["capture-fails", "replay-differs"])
+async def test_broken_graphs_are_turned_off_not_trusted(
+    small_model: tuple[Any, Any], reference: BatchEngine, runner: RerunGraphs
+) -> None:
+    slots = await started(SlotEngine(small_model[0], cache_len=96, graph_runner=runner, **COMMON))
+    try:
+        ps, params = prompts(6, seed=4), mixed_params(6)
+        got = await batched(slots, ps, params)
+        assert slots.graphs == {} and slots.fallback is None  # eager fixed-shape steps instead
+        assert [g.token_ids for g in got] == [w.token_ids for w in await alone(reference, ps, params)]
+    finally:
+        await slots.aclose()
+
+
+async def test_a_model_the_slots_decode_wrongly_falls_back(
+    small_model: tuple[Any, Any], reference: BatchEngine
+) -> None:
+    class Miscompares(SlotEngine):
+        def _forward_into_logits(self, rows: int) -> torch.Tensor:
+            return super()._forward_into_logits(rows).add_(5.0)  # as if the model ignored the 4-D mask
+
+    slots = await started(Miscompares(small_model[0], cache_len=96, **COMMON))
+    try:
+        ps, params = prompts(5, seed=6), mixed_params(5)
+        got = await batched(slots, ps, params)
+        assert slots.fallback and "differs" in slots.fallback
+        assert [g.token_ids for g in got] == [w.token_ids for w in await alone(reference, ps, params)]
+    finally:
+        await slots.aclose()
+
+
+async def test_cache_length_bounds_each_request(small_model: tuple[Any, Any]) -> None:
+    slots = await started(SlotEngine(small_model[0], cache_len=40, **COMMON))
+    try:
+        long_prompt, short_prompt = list(range(100, 140)), list(range(100, 130))
+        params = SamplingParams(max_new_tokens=30, temperature=0.0)
+        too_long, capped = await batched(slots, [long_prompt, short_prompt], [params, params])
+        assert too_long.finish_reason == "error" and "cache of 40" in (too_long.error or "")
+        assert capped.error is None and len(capped.token_ids) == 10 and capped.finish_reason == "length"
+    finally:
+        await slots.aclose()
+
+
+async def test_sampling_and_cancellation_in_slots(small_model: tuple[Any, Any]) -> None:
+    slots = await started(SlotEngine(small_model[0], tokenizer=small_model[1], cache_len=128, **COMMON))
+    try:
+        ps = prompts(4, seed=8)
+        sampled = [SamplingParams(max_new_tokens=6, temperature=0.9, top_p=0.8, top_k=20, repetition_penalty=1.1),
+                   SamplingParams(max_new_tokens=6, temperature=1.2, top_p=1.0, top_k=0),
+                   SamplingParams(max_new_tokens=6, temperature=0.0)]
+        slow = asyncio.ensure_future(slots.submit(ps[3], SamplingParams(max_new_tokens=100, temperature=0.0),
+                                                  ignore_eos=True))
+        outs = await batched(slots, ps[:3], sampled)
+        slow.cancel()
+        assert [len(o.token_ids) for o in outs] == [6, 6, 6]
+        assert all(0 <= t < 50257 for o in outs for t in o.token_ids)
+        after = await slots.submit(ps[0], GREEDY, ignore_eos=True)  # the cancelled row's slot was freed
+        assert after.error is None and len(after.token_ids) == GREEDY.max_new_tokens
+    finally:
+        await slots.aclose()
+
+
+def test_graph_buckets() -> None:
+    assert graph_sizes(1) == [1]
+    assert graph_sizes(64) == [1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64]
+    assert graph_sizes(20) == [1, 2, 4, 8, 16, 20]
+
+
+def test_models_the_slots_cannot_run_are_named() -> None:
+    model = qwen2()
+    assert slots_unsupported(model) is None
+    model.config.layer_types = ["full_attention", "sliding_attention"]
+    assert "sliding" in (slots_unsupported(model) or "")
+
+
+async def test_backend_picks_the_slot_engine_from_settings(small_model: tuple[Any, Any]) -> None:
+    model, tok = small_model
+    settings = GenerationSettings(engine="slots", max_batch_size=4, context_tokens=64, max_new_tokens=12)
+    backend = TransformersBackend.from_model(model, tok, settings, ignore_eos=True)
+    await backend.start()
+    try:
+        assert isinstance(backend.engine, SlotEngine) and backend.engine.cache_len == 64 + 12 + 64
+        result = await generate_one(backend, GenerationRequest("r", [], GREEDY, prompt_ids=prompts(1)[0]))
+        assert result.ok and result.tokens == 12
+    finally:
+        await backend.aclose()
+    assert TransformersBackend(GenerationSettings()).engine_kind == "auto"
