@@ -6,8 +6,9 @@ request is done; the model only ever runs in the engine's worker thread, so the 
 Scheduling (continuous batching): when idle, the worker gathers requests for up to `batch_wait_ms`
 (or until `max_batch_size` are waiting), prefills them together (bucketed by prompt length), then runs
 decode steps over the whole running batch. Between two steps finished rows leave and waiting requests
-join, so a long reply never holds back new chats. CUDA out-of-memory during prefill splits the group in
-half and retries; during decode it moves the newest half of the rows back to the queue (they resume
+join, so a long reply never holds back new chats; while rows are decoding, one admission prefills at
+most `max_prefill_tokens`, so a burst of long prompts delays the running rows by a bounded amount.
+CUDA out-of-memory during prefill splits the group in half and retries; during decode it moves the newest half of the rows back to the queue (they resume
 from their prompt plus the tokens already generated) and lowers the batch cap. Any other failure of a
 request fails that request only.
 """
@@ -183,10 +184,14 @@ class BatchEngine:
                     self._cond.wait(left)
             admit: list[Job] = []
             room = self._cap - (self._running if busy else 0)
+            budget = self.max_prefill_tokens  # while rows decode, bound how long one admission stalls them
             while self._pending and len(admit) < room:
+                if busy and admit and len(self._pending[0].input_ids) > budget:
+                    break
                 job = self._pending.popleft()
                 if not job.future.cancelled():
                     admit.append(job)
+                    budget -= len(job.input_ids)
             return admit
 
     def _admit(self, batch: DecodeBatch | None, rows: list[Job], admit: list[Job]) -> tuple[DecodeBatch | None, list[Job]]:

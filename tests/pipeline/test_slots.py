@@ -14,7 +14,9 @@ import torch
 
 from pipeline.backends.decode import model_forward
 from pipeline.backends.engine import BatchEngine
-from pipeline.backends.slots import SlotEngine, graph_sizes, slots_unsupported
+from pipeline.backends.slots import (
+    GROUPED_DECODE, SlotEngine, graph_sizes, grouped_decode_attention, slots_unsupported,
+)
 from pipeline.backends.transformers_backend import TransformersBackend
 from pipeline.settings import GenerationSettings
 from pipeline.types import GenerationRequest, SamplingParams, generate_one
@@ -110,6 +112,7 @@ async def test_qwen2_rows_joining_mid_decode_match_alone(attn: str) -> None:
         got = await asyncio.gather(*first, *late)
         want = await alone(ref, ps, params)
         assert slots.fallback is None
+        assert slots.decode_attention == (GROUPED_DECODE if attn == "sdpa" else None)
         assert [g.token_ids for g in got] == [w.token_ids for w in want]
         assert all(len(set(g.token_ids)) >= 4 for g in got)
     finally:
@@ -192,6 +195,27 @@ async def test_sampling_and_cancellation_in_slots(small_model: tuple[Any, Any]) 
         assert after.error is None and len(after.token_ids) == GREEDY.max_new_tokens
     finally:
         await slots.aclose()
+
+
+@pytest.mark.parametrize("float_mask", [False, True])
+def test_grouped_decode_attention_equals_sdpa_with_repeated_heads(float_mask: bool) -> None:
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    gen = torch.Generator().manual_seed(0)
+    rows, heads, kv_heads, columns, dim = 5, 8, 2, 33, 16
+    query = torch.randn(rows, heads, 1, dim, generator=gen)
+    key, value = (torch.randn(rows, kv_heads, columns, dim, generator=gen) for _ in range(2))
+    allowed = torch.arange(columns)[None, :] <= torch.tensor([0, 3, 10, 20, 32])[:, None]
+    mask = allowed[:, None, None, :]
+    if float_mask:
+        mask = torch.zeros(mask.shape).masked_fill(~mask, torch.finfo(torch.float32).min)
+    module = torch.nn.Module()
+    module.num_key_value_groups = heads // kv_heads  # type: ignore[assignment]
+    module.is_causal = True  # type: ignore[assignment]
+    want, _ = sdpa_attention_forward(module, query, key, value, mask, scaling=0.3)
+    got, _ = grouped_decode_attention(module, query, key, value, mask, scaling=0.3)
+    assert got.shape == want.shape == (rows, 1, heads, dim)
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
 
 
 def test_graph_buckets() -> None:

@@ -282,3 +282,34 @@ def test_quantization_without_bitsandbytes_is_one_line(tiny_gpt2: Path) -> None:
     s = GenerationSettings(model=str(tiny_gpt2), quantization="8bit")
     text = _one_line_config_error(lambda: build_backend(s).start())
     assert "bitsandbytes" in text
+
+
+async def test_long_prompt_bursts_are_admitted_in_bounded_slices(small_model: tuple[Any, Any]) -> None:
+    admitted: list[int] = []
+    ps = [list(range(1000 + i, 1040 + i)) for i in range(8)]
+    params = [SamplingParams(max_new_tokens=60 if i < 2 else 5, temperature=0.0) for i in range(8)]
+    burst: list[Any] = []
+
+    class Recording(BatchEngine):
+        def _admit(self, batch: Any, rows: list[Any], admit: list[Any]) -> Any:
+            if rows:  # only while other rows are decoding
+                admitted.append(sum(len(job.input_ids) for job in admit))
+            return super()._admit(batch, rows, admit)
+
+    def on_batch(rows: int) -> None:  # after the first decode step, six 40-token prompts arrive at once
+        if not burst:
+            burst.extend(eng.submit_nowait(p, sp, ignore_eos=True) for p, sp in zip(ps[2:], params[2:]))
+
+    model, tok = small_model
+    eng = Recording(model_forward(model), tokenizer=tok, eos_ids=[50256], pad_id=50256, vocab_size=50257,
+                    max_positions=256, seed=0, max_batch_size=16, batch_wait_ms=5.0, max_prefill_tokens=100,
+                    on_batch=on_batch)
+    eng.start()
+    try:
+        first = await asyncio.gather(*(eng.submit(p, sp, ignore_eos=True) for p, sp in zip(ps[:2], params[:2])))
+        got = first + [await asyncio.wrap_future(f) for f in burst]
+        assert admitted and max(admitted) <= 100 and sum(admitted) == 6 * 40
+        eng.on_batch = None
+        assert [g.token_ids for g in got] == [a.token_ids for a in await alone(eng, ps, params)]
+    finally:
+        await eng.aclose()
