@@ -12,149 +12,29 @@ continuous engine) and its keys copied into a free slot; a finished row's slot i
 highest occupied slot into it, so the occupied slots stay 0..n-1 and the smallest bucket >= n runs.
 
 Safety nets, because a model whose attention ignores 4-D masks or whose positions differ would decode
-nonsense silently: at start-up the slot path is compared with the eager path on one prompt, and every
-captured graph with the eager slot step; a mismatch or any failure logs why and falls back (graphs off,
-or the plain continuous engine).
+nonsense silently: at start-up the slot path is compared with the eager path on one prompt, and the
+largest captured graph with the eager slot step; a mismatch or any failure logs why and falls back
+(graphs off, or the plain continuous engine).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Protocol
 
 import torch
-from transformers import Cache
 
 from pipeline.backends import decode
 from pipeline.backends.decode import DecodeBatch
 from pipeline.backends.engine import BatchEngine, Job, _one_line
 from pipeline.backends.sampling import choose_next
+from pipeline.backends.slot_cache import (
+    GROUPED_DECODE, SlotCache, attention_implementation, left_align, register_attention,
+)
 from pipeline.types import SamplingParams
 
 log = logging.getLogger("parley.engine")
-
-
-class _SlotLayer:
-    is_sliding = False
-    is_compileable = True
-
-    def __init__(self) -> None:
-        self.keys: torch.Tensor | None = None  # (slots, kv_heads, cache_len, head_dim)
-        self.values: torch.Tensor | None = None
-
-
-class SlotCache(Cache):
-    """Per-row KV slots: `update` writes each row's one new token at that row's own position."""
-
-    def __init__(self, slots: int, length: int, device: torch.device) -> None:
-        # Cache.__init__'s arguments change between transformers 5.x releases: set what the models read.
-        self.layers: list[_SlotLayer] = []  # type: ignore[assignment]
-        self.layer_class_to_replicate = None
-        self.offloading = False
-        self.length = length
-        self.rows = torch.arange(slots, device=device)
-        self.positions = torch.zeros(slots, dtype=torch.long, device=device)  # the column each row writes
-
-    def update(  # type: ignore[override]
-        self, key_states: torch.Tensor, value_states: torch.Tensor, layer_idx: int, *args: Any, **kwargs: Any
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        while len(self.layers) <= layer_idx:
-            self.layers.append(_SlotLayer())
-        layer = self.layers[layer_idx]
-        if layer.keys is None or layer.values is None:  # first (eager) call sizes the slots from the model
-            slots, heads, _, dim = key_states.shape
-            shape = (self.rows.numel(), heads, self.length, dim)
-            layer.keys = key_states.new_zeros(shape)
-            layer.values = value_states.new_zeros(shape)
-        b = key_states.shape[0]
-        rows, cols = self.rows[:b], self.positions[:b]
-        layer.keys[rows, :, cols] = key_states[:, :, -1]
-        layer.values[rows, :, cols] = value_states[:, :, -1]
-        return layer.keys[:b], layer.values[:b]
-
-    def get_seq_length(self, layer_idx: int = 0) -> int:
-        return 0  # positions are always passed explicitly; only read by code paths we bypass
-
-    def move(self, src: torch.Tensor, dst: torch.Tensor) -> None:
-        for layer in self.layers:
-            if layer.keys is not None and layer.values is not None:
-                layer.keys[dst] = layer.keys[src]
-                layer.values[dst] = layer.values[src]
-
-    def fill(self, slots: torch.Tensor, layers: Sequence[Any], rows: torch.Tensor, shift: torch.Tensor) -> None:
-        """Copy rows of a left-padded prefill cache into `slots`, each shifted left by its padding."""
-        for mine, theirs in zip(self.layers, layers):
-            assert mine.keys is not None and mine.values is not None
-            mine.keys[slots, :, : theirs.keys.shape[2]] = left_align(theirs.keys[rows], shift)
-            mine.values[slots, :, : theirs.values.shape[2]] = left_align(theirs.values[rows], shift)
-
-
-def left_align(t: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
-    """Shift each row of t (rows, ..., columns on dim 2 or 1) left by shift[row]; the tail repeats the last
-    column, which is harmless: a slot's columns past its position are masked, and overwritten before use."""
-    dim = 2 if t.dim() == 4 else 1
-    width = t.shape[dim]
-    index = (torch.arange(width, device=t.device).unsqueeze(0) + shift.unsqueeze(1)).clamp(max=width - 1)
-    if dim == 2:
-        index = index[:, None, :, None].expand(-1, t.shape[1], -1, t.shape[3])
-    return t.gather(dim, index)
-
-
-GROUPED_DECODE = "parley_grouped_decode"
-
-
-def grouped_decode_attention(
-    module: Any, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, attention_mask: torch.Tensor | None,
-    dropout: float = 0.0, scaling: float | None = None, **kwargs: Any,
-) -> tuple[torch.Tensor, None]:
-    """One-token attention for grouped-query models without repeating the KV heads.
-
-    transformers' SDPA path copies every KV head once per query head when a mask is given (repeat_kv):
-    at 64 rows x 600 columns that is several GB of memory traffic per decode step for a 0.5B model.
-    Here the query heads sharing a KV head are stacked instead, so each key and value is read once.
-    """
-    rows, heads, q_len, dim = query.shape
-    kv_heads = key.shape[1]
-    if q_len != 1 or kwargs.get("softcap") is not None or kwargs.get("sliding_window") is not None:
-        from transformers.integrations.sdpa_attention import sdpa_attention_forward
-
-        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout,  # type: ignore[no-any-return]
-                                      scaling=scaling, **kwargs)
-    groups = heads // kv_heads  # query head h reads KV head h // groups, as repeat_kv lays them out
-    scores = torch.matmul(query.reshape(rows, kv_heads, groups, dim), key.transpose(-1, -2))
-    scores = scores.float() * (scaling if scaling is not None else dim**-0.5)
-    if attention_mask is not None:  # (rows, 1, 1, columns): broadcasts over KV heads and groups
-        scores = scores.masked_fill(~attention_mask, float("-inf")) if attention_mask.dtype == torch.bool \
-            else scores + attention_mask.float()
-    out = torch.matmul(scores.softmax(-1).to(value.dtype), value)  # (rows, kv_heads, groups, dim)
-    return out.reshape(rows, heads, 1, dim).transpose(1, 2).contiguous(), None
-
-
-def _register_attention() -> bool:
-    try:
-        from transformers import AttentionInterface
-
-        AttentionInterface.register(GROUPED_DECODE, grouped_decode_attention)
-        return True
-    except Exception:  # an older transformers without the registry: keep the model's own attention
-        log.debug("cannot register the grouped decode attention", exc_info=True)
-        return False
-
-
-@contextmanager
-def attention_implementation(config: Any, name: str | None) -> Iterator[None]:
-    """Switch the model's attention function for one call (modules read the config at every forward)."""
-    if name is None:
-        yield
-        return
-    previous = config._attn_implementation
-    config._attn_implementation = name
-    try:
-        yield
-    finally:
-        config._attn_implementation = previous
 
 
 def slots_unsupported(model: Any) -> str | None:
@@ -224,7 +104,7 @@ class SlotEngine(BatchEngine):
         self.float_mask = getattr(config, "_attn_implementation", "sdpa") == "eager"
         grouped = getattr(config, "num_key_value_heads", None) not in (None, getattr(config, "num_attention_heads", None))
         # GQA models on SDPA decode through grouped_decode_attention (no repeated KV heads)
-        self.decode_attention = GROUPED_DECODE if grouped and not self.float_mask and _register_attention() else None
+        self.decode_attention = GROUPED_DECODE if grouped and not self.float_mask and register_attention() else None
         if graph_runner is None and cuda_graphs and self.device.type == "cuda":
             graph_runner = CudaGraphs(self.device)
         self.graph_runner = graph_runner  # None: eager steps (CPU, or cuda_graphs off)
@@ -253,6 +133,7 @@ class SlotEngine(BatchEngine):
             self._fall_back(problem)
             return
         if self.graph_runner is not None:
+            log.info("capturing CUDA graphs for %d row buckets %s", len(self.sizes), self.sizes)
             try:
                 self._capture()
             except Exception as err:

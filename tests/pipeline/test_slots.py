@@ -14,9 +14,8 @@ import torch
 
 from pipeline.backends.decode import model_forward
 from pipeline.backends.engine import BatchEngine
-from pipeline.backends.slots import (
-    GROUPED_DECODE, SlotEngine, graph_sizes, grouped_decode_attention, slots_unsupported,
-)
+from pipeline.backends.slot_cache import GROUPED_DECODE, grouped_decode_attention
+from pipeline.backends.slots import SlotEngine, graph_sizes, slots_unsupported
 from pipeline.backends.transformers_backend import TransformersBackend
 from pipeline.settings import GenerationSettings
 from pipeline.types import GenerationRequest, SamplingParams, generate_one
