@@ -6,6 +6,7 @@ import ahocorasick
 
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e\u200b\u2060\ufeff\u00ad")
 APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+PUNCTUATION_LOOKALIKES = {"¡": "!", "¿": "?", "ǃ": "!"}  # sh¡t reads as sh!t
 # Latin letters that NFKD does not reduce to ASCII (stroked letters, small capitals, ligatures).
 LATIN_EXTRA = {
     "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ð": "d", "ı": "i",

@@ -4,14 +4,17 @@ capitals) → ASCII, with a per-character map back to the original when lengths 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
-                                 LATIN_EXTRA as _LATIN_EXTRA)
+                                 LATIN_EXTRA as _LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT)
 
 __all__ = ["fold"]
 
 _CACHE_MAX = 200_000
+# Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t): read them as "*".
+_EMOJI_IN_WORD = re.compile("(?<=[a-z])[\u2600-\u27bf\U0001f000-\U0001faff]+(?=[a-z])")
 _ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
 
 # ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
@@ -50,6 +53,8 @@ def _fold_char(c: str) -> str:
         return "_"
     if c in _APOSTROPHES:
         return "'"
+    if c in _PUNCT:
+        return _PUNCT[c]
     s = _strip_marks(_strip_marks(unicodedata.normalize("NFKC", c)).casefold())
     out = []
     for ch in s:
@@ -89,6 +94,8 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
         if len(folded) == len(raw):
             return folded.decode("ascii"), None, None
     t = s.translate(_FOLD)
+    if _EMOJI_IN_WORD.search(t):
+        t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
     if _IRREGULAR.isdisjoint(s):
         return t, None, None
     starts: list[int] = []

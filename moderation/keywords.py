@@ -28,7 +28,7 @@ from moderation.names import NAME_TERMS, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   joinable_at_start, normalize, normalize_folded, trigger_words)
 from moderation.regexes import RegexStage
-from moderation.termforms import exception_keys, masked_keys, phrase_keys
+from moderation.termforms import doubled_vowel_keys, exception_keys, masked_keys, phrase_keys
 from moderation.types import Match, ScanningStage, Severity, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 from pipeline.types import ConfigError
@@ -160,6 +160,11 @@ def _derived(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions: list[
                 masked[k] = term
     for k, term in masked.items():
         out.setdefault(k, []).append(_Entry(k, term, False, derived=True))
+    for (key, *_), term in by_key.items():
+        if term.severity is not Severity.LOW:
+            for k in doubled_vowel_keys(key):
+                if k not in out and (k, term.prefix_ok, term.suffix_ok, term.exact) not in by_key:
+                    out[k] = [_Entry(k, term, False)]
     for exc in exceptions:
         for k in exception_keys(_key(exc)):
             out.setdefault(k, []).append(_Entry(k, exc, True))
@@ -376,9 +381,14 @@ class KeywordStage(ScanningStage):
         and the identity-offset fast path stands.) Keys never hold two spaces, so the hits
         can only grow, and equal counts mean equal hits."""
         count = 0
-        for _, value in self._auto.iter(_SPACES.sub(" ", t)):
+        collapsed = _SPACES.sub(" ", t)
+        if joinable_at_start(collapsed):
+            return False
+        for _, value in self._auto.iter(collapsed):
             if type(value) is not int:
                 count += 1
+            if (value if type(value) is int else value[1] if type(value) is list else None) == JOINABLE:
+                return False  # "f  u  c  k" reads as "f u c k": the normalizer must join it
         return count == len(found)
 
     def scan_many(self, texts: Iterable[str]) -> list[list[Match]]:

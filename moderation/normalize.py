@@ -163,7 +163,7 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         tok = t[start:end]
         if not _LEET_ANY.search(tok.strip("!|+(")) or not _HAS_LETTER.search(tok):
             return tok  # only trailing/leading punctuation, or a number
-        letters = len(_HAS_LETTER.findall(tok))
+        letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
         n = len(tok)
         email = "@" in tok and t.startswith(".", end) and end + 1 < len(t) and t[end + 1].isalpha()
@@ -251,11 +251,12 @@ def _join_cuts(m: ReMatch[str]) -> list[tuple[int, int]]:
 def _finish(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
             may_join: bool, may_run: bool) -> Normalized:
     """Separator joining, space collapsing and letter-run collapsing (deletions only)."""
+    if "  " in t:  # first, so that "f  u  c  k" joins like "f u c k"
+        t, starts, ends = _delete(t, starts, ends, [(m.start() + 1, m.end()) for m in _SPACES.finditer(t)])
+        may_join = True
     if may_join and _JOIN.search(t):
         cuts = [c for m in _JOIN.finditer(t) for c in _join_cuts(m)]
         t, starts, ends = _delete(t, starts, ends, cuts)
-    if "  " in t:
-        t, starts, ends = _delete(t, starts, ends, [(m.start() + 1, m.end()) for m in _SPACES.finditer(t)])
     if not may_run or not _RUN3.search(t):
         return Normalized(t, n0, starts, ends)
     runs = [m.span() for m in _RUN3.finditer(t)]

@@ -8,6 +8,8 @@
   "." between its words or with no separator at all ("kill-yourself", "killyourself").
   Single words never take the hyphen-as-space reading: "a-hole" stays a word and "a hole" is
   not derived from it.
+* Doubled vowels of single words of medium or high severity (fuuck, shiit): the normalizer
+  collapses runs of three or more letters but must leave a double one (book, too) alone.
 * Exceptions (innocent phrases) get the same separator forms, with space and hyphen mixed
   ("drop-dead gorgeous"), so that an innocent phrase written either way is still recognised.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 
-__all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys"]
+__all__ = ["MAX_MASKED", "doubled_vowel_keys", "exception_keys", "masked_keys", "phrase_keys"]
 
 MAX_MASKED = 4  # longest block of letters a derived masked key hides
 _MIN_MASKED_WORD = 4  # a*s, c*m, t*t: too short to tell which word was meant
@@ -24,6 +26,7 @@ _MAX_FORMS = 48  # spelling combinations per phrase, before the separator forms
 _MIN_JOINED = 6  # "godie" is not derived from "go die"; "shutup" is from "shut up"
 _SEPARATORS = ("-", "_", ".")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_VOWELS = frozenset("aeiou")
 
 # Interchangeable spellings inside phrases (each group's members replace one another).
 SYNONYMS: tuple[tuple[str, ...], ...] = (
@@ -59,6 +62,19 @@ def masked_keys(key: str) -> list[str]:
             out.append(key[:a] + "*" * b + key[a + b:])
     for a in range(max(2, n - MAX_MASKED), n - 1):
         out.append(key[:a] + "*" * (n - a))
+    return out
+
+
+def doubled_vowel_keys(key: str) -> list[str]:
+    """One vowel written twice (fuuck, shiit, biitch): runs of three or more are collapsed by the
+    normalizer already, a doubled letter is not, and doubling a consonant makes real words
+    (shag → shaggy) far more often than doubling a vowel does."""
+    if len(key) < _MIN_MASKED_WORD or not _LETTERS.issuperset(key):
+        return []
+    out = []
+    for i, ch in enumerate(key):
+        if ch in _VOWELS and key[i - 1:i] != ch and key[i + 1:i + 2] != ch:
+            out.append(key[:i + 1] + key[i:])
     return out
 
 

@@ -213,6 +213,8 @@ EXCEPTIONS: list[str] = [
     # found by the robustness pass (tests/moderation/test_lookalikes.py)
     "*shita", "niggardliness", "swankest", "retarding", "drop-dead", "garden hoe", "garden hoes",
     "dutch hoe", "rake and hoe", "hoe and rake", "cockfosters",
+    # doubled-vowel spellings (shiit) that are words, and a site name
+    "shiite", "shiites", "shiitake", "shiitakes", "bitchute",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of

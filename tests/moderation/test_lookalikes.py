@@ -56,6 +56,10 @@ MUST_FLAG = [
     # names heuristic must not cost recall
     ("Don't be a Dick", "insult"), ("You Dick", "insult"), ("DICK", "insult"), ("what a dick move", "insult"),
     ("Dick Head", "insult"),
+    # pictographs for letters, spaced-out letters with runs of spaces, doubled vowels, leet at the edge
+    ("f\U0001f92cck", "profanity"), ("sh\U0001f4a9t", "profanity"), ("f  u  c  k you", "profanity"),
+    ("s   h   i   t", "profanity"), ("fuuck off", "profanity"), ("shiit", "profanity"), ("biitch", "insult"),
+    ("$h!t", "profanity"), ("sh\u00a1t", "profanity"),
 ]
 
 MUST_ALLOW = [
@@ -90,6 +94,10 @@ MUST_ALLOW = [
     "use `p**n` here", "**meta**: added collaborators", "**openssl**: upgrade to 1.0.2",
     "**mecab_dic**: optional", "f.get_path()", "def do_HEAD(self):", "PRI_kr macros",
     "printf('%p.%n')", "the D-key is stuck", "A----B----C----", "so-called experts", "two-minute noodles",
+    # doubled vowels that are words, pictographs between words, spaced initials, inverted marks
+    "Shiite Muslims", "shiitake risotto", "the annals of history", "a looser fit", "good food",
+    "I \u2764 NY", "love\U0001f525fire", "so  a  b  c", "\u00a1Hola amigo!", "J. R. R. Tolkien",
+    "a  b  c  d", "I  am  fine",
 ]
 
 
