@@ -8,8 +8,9 @@
   "." between its words or with no separator at all ("kill-yourself", "killyourself").
   Single words never take the hyphen-as-space reading: "a-hole" stays a word and "a hole" is
   not derived from it.
-* Doubled vowels of single words of medium or high severity (fuuck, shiit): the normalizer
-  collapses runs of three or more letters but must leave a double one (book, too) alone.
+* Respellings of single words of medium or high severity: a doubled vowel (fuuck, shiit; the
+  normalizer collapses runs of three or more letters but must leave a double one alone) and
+  "v" for "u" (cvnt).
 * Exceptions (innocent phrases) get the same separator forms, with space and hyphen mixed
   ("drop-dead gorgeous"), so that an innocent phrase written either way is still recognised.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-__all__ = ["MAX_MASKED", "doubled_vowel_keys", "exception_keys", "masked_keys", "phrase_keys"]
+__all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys", "respelled_keys"]
 
 MAX_MASKED = 4  # longest block of letters a derived masked key hides
 _MIN_MASKED_WORD = 4  # a*s, c*m, t*t: too short to tell which word was meant
@@ -65,16 +66,17 @@ def masked_keys(key: str) -> list[str]:
     return out
 
 
-def doubled_vowel_keys(key: str) -> list[str]:
-    """One vowel written twice (fuuck, shiit, biitch): runs of three or more are collapsed by the
-    normalizer already, a doubled letter is not, and doubling a consonant makes real words
-    (shag → shaggy) far more often than doubling a vowel does."""
+def respelled_keys(key: str) -> list[str]:
+    """Common respellings of one word: a vowel written twice (fuuck, shiit) and "v" for "u"
+    (fvck, cvnt). Runs of three or more letters are collapsed by the normalizer already, a doubled
+    letter is not (book, too), and doubling a consonant makes real words (shag → shaggy) far more
+    often than doubling a vowel does; a dictionary check found no English word among these keys."""
     if len(key) < _MIN_MASKED_WORD or not _LETTERS.issuperset(key):
         return []
-    out = []
-    for i, ch in enumerate(key):
-        if ch in _VOWELS and key[i - 1:i] != ch and key[i + 1:i + 2] != ch:
-            out.append(key[:i + 1] + key[i:])
+    out = [key[:i + 1] + key[i:] for i, ch in enumerate(key)
+           if ch in _VOWELS and key[i - 1:i] != ch and key[i + 1:i + 2] != ch]
+    if "u" in key:
+        out.append(key.replace("u", "v"))
     return out
 
 

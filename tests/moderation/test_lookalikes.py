@@ -59,7 +59,7 @@ MUST_FLAG = [
     # pictographs for letters, spaced-out letters with runs of spaces, doubled vowels, leet at the edge
     ("f\U0001f92cck", "profanity"), ("sh\U0001f4a9t", "profanity"), ("f  u  c  k you", "profanity"),
     ("s   h   i   t", "profanity"), ("fuuck off", "profanity"), ("shiit", "profanity"), ("biitch", "insult"),
-    ("$h!t", "profanity"), ("sh\u00a1t", "profanity"),
+    ("$h!t", "profanity"), ("sh\u00a1t", "profanity"), ("cvnt", "insult"), ("slvt", "insult"),
 ]
 
 MUST_ALLOW = [
