@@ -17,6 +17,8 @@ LATIN_EXTRA = {
     "ƙ": "k", "ɱ": "m", "ɲ": "n", "ƥ": "p", "ʠ": "q", "ʂ": "s", "ƭ": "t", "ʋ": "v", "ⱳ": "w",
     "ƴ": "y", "ȥ": "z",
 }
+# Symbols used as letters (ƒυ¢к, bi†ch): not letters to NFKD, and rarely next to letters otherwise.
+SYMBOL_LETTERS = {"¢": "c", "†": "t", "€": "e", "∂": "d", "฿": "b", "ℓ": "l"}
 # Cyrillic, Greek and Armenian letters that look like Latin ones (after casefolding).
 CONFUSABLES = {
     "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "и": "u", "к": "k", "м": "m", "н": "h",

@@ -8,11 +8,12 @@ import re
 import unicodedata
 
 from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
-                                 LATIN_EXTRA as _LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT)
+                                 LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT, SYMBOL_LETTERS)
 
 __all__ = ["fold"]
 
 _CACHE_MAX = 200_000
+_LATIN_EXTRA = {**LATIN_EXTRA, **SYMBOL_LETTERS}
 # Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t): read them as "*".
 _EMOJI_IN_WORD = re.compile("(?<=[a-z])[\u2600-\u27bf\U0001f000-\U0001faff]+(?=[a-z])")
 _ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])

@@ -60,6 +60,7 @@ MUST_FLAG = [
     ("f\U0001f92cck", "profanity"), ("sh\U0001f4a9t", "profanity"), ("f  u  c  k you", "profanity"),
     ("s   h   i   t", "profanity"), ("fuuck off", "profanity"), ("shiit", "profanity"), ("biitch", "insult"),
     ("$h!t", "profanity"), ("sh\u00a1t", "profanity"), ("cvnt", "insult"), ("slvt", "insult"),
+    ("\u0192\u03c5\u00a2\u043a", "profanity"), ("bi\u2020ch", "insult"),
 ]
 
 MUST_ALLOW = [
@@ -97,7 +98,7 @@ MUST_ALLOW = [
     # doubled vowels that are words, pictographs between words, spaced initials, inverted marks
     "Shiite Muslims", "shiitake risotto", "the annals of history", "a looser fit", "good food",
     "I \u2764 NY", "love\U0001f525fire", "so  a  b  c", "\u00a1Hola amigo!", "J. R. R. Tolkien",
-    "a  b  c  d", "I  am  fine",
+    "a  b  c  d", "I  am  fine", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 
 
