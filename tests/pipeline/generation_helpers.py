@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import torch
@@ -25,3 +26,14 @@ def mixed_params(n: int) -> list[SamplingParams]:
 
 async def alone(engine: Any, ps: list[list[int]], params: list[SamplingParams]) -> list[Any]:
     return [await engine.submit(p, sp, ignore_eos=True) for p, sp in zip(ps, params)]
+
+
+async def joining_mid_decode(engine: Any) -> tuple[list[list[int]], list[SamplingParams], list[Any]]:
+    """Six long requests start; six short ones arrive while they decode and join between steps."""
+    ps = prompts(12, seed=9)
+    params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0, repetition_penalty=1.5)
+              for i in range(12)]
+    first = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[:6], params[:6])]
+    await asyncio.sleep(0.1)
+    late = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[6:], params[6:])]
+    return ps, params, list(await asyncio.gather(*first, *late))

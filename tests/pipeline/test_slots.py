@@ -19,7 +19,7 @@ from pipeline.backends.slots import SlotEngine, graph_sizes, slots_unsupported
 from pipeline.backends.transformers_backend import TransformersBackend
 from pipeline.settings import GenerationSettings
 from pipeline.types import GenerationRequest, SamplingParams, generate_one
-from tests.pipeline.generation_helpers import GREEDY, alone, mixed_params, prompts
+from tests.pipeline.generation_helpers import GREEDY, alone, joining_mid_decode, mixed_params, prompts
 
 COMMON: dict[str, Any] = dict(eos_ids=[50256], pad_id=50256, vocab_size=50257, max_positions=256, seed=0,
                               max_batch_size=16, batch_wait_ms=20.0)
@@ -102,13 +102,7 @@ async def test_qwen2_rows_joining_mid_decode_match_alone(attn: str) -> None:
     ref = await started(BatchEngine(model_forward(model), **COMMON))
     slots = await started(SlotEngine(model, cache_len=128, **COMMON))
     try:
-        ps = prompts(12, seed=9)
-        params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0, repetition_penalty=1.5)
-                  for i in range(12)]
-        first = [asyncio.ensure_future(slots.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[:6], params[:6])]
-        await asyncio.sleep(0.1)  # the first six are decoding; the next six join between steps
-        late = [asyncio.ensure_future(slots.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[6:], params[6:])]
-        got = await asyncio.gather(*first, *late)
+        ps, params, got = await joining_mid_decode(slots)
         want = await alone(ref, ps, params)
         assert slots.fallback is None
         assert slots.decode_attention == (GROUPED_DECODE if attn == "sdpa" else None)

@@ -17,7 +17,7 @@ from pipeline.backends.transformers_backend import TransformersBackend
 from pipeline.context import FALLBACK_STOPS
 from pipeline.settings import GenerationSettings
 from pipeline.types import ConfigError, GenerationRequest, SamplingParams, generate_one
-from tests.pipeline.generation_helpers import GREEDY, alone, mixed_params, prompts
+from tests.pipeline.generation_helpers import GREEDY, alone, joining_mid_decode, mixed_params, prompts
 
 
 def make_engine(model: Any, tokenizer: Any, forward: Forward | None = None, **kw: Any) -> BatchEngine:
@@ -105,13 +105,7 @@ async def test_batched_equals_alone_token_for_token(engine: BatchEngine) -> None
 
 
 async def test_rows_joining_a_running_batch_match_alone(engine: BatchEngine) -> None:
-    ps = prompts(12, seed=9)
-    params = [SamplingParams(max_new_tokens=40 if i < 6 else 6, temperature=0.0, repetition_penalty=1.5)
-              for i in range(12)]
-    first = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[:6], params[:6])]
-    await asyncio.sleep(0.15)  # the first six are decoding; the next ones join between steps
-    late = [asyncio.ensure_future(engine.submit(p, sp, ignore_eos=True)) for p, sp in zip(ps[6:], params[6:])]
-    batched = await asyncio.gather(*first, *late)
+    ps, params, batched = await joining_mid_decode(engine)
     single = await alone(engine, ps, params)
     assert [b.token_ids for b in batched] == [a.token_ids for a in single]
     assert all(len(set(b.token_ids)) >= 5 for b in batched)  # varied output: positions really matter
