@@ -88,7 +88,8 @@ class CudaGraphs:
 
     def capture(self, fn: Callable[[], Any]) -> Any:
         graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph, pool=self.pool):
+        # thread_local: another thread's CUDA work (the classifier's micro-batches) does not void the capture
+        with torch.cuda.graph(graph, pool=self.pool, capture_error_mode="thread_local"):
             fn()
         self.pool = graph.pool()
         return graph
