@@ -66,8 +66,9 @@ class _Entry:
         self.left = _edge_kind(key[0])
         # A derived "fu**" hides the end of a word: the mask must end there, and what follows
         # is an inflection as after a letter ("fu**ing"), never more symbols or a new word.
-        self.masked = derived and "*" in key  # f*ck: only in prose (in code "c**n" is a power)
-        self.masked_end = derived and key.endswith("*")
+        # Listed spellings with "*" (a**, f***) behave like derived ones.
+        self.masked = "*" in key  # f*ck: only in prose (in code "c**n" is a power)
+        self.masked_end = key.endswith("*")
         # Ties on one span go to the most specific: a listed term (the longer the better), then
         # a masked spelling derived from a root word (*fuck*), then from a variant (fxcking).
         self.specific = 1000 + len(term.text) if not derived else int(term.prefix_ok or term.suffix_ok)

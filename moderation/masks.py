@@ -203,6 +203,8 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
             runs = runs[:-1] or None  # **bold**, not a masked ending
         if runs is None or (addresses and _address(t, a, b)):
             continue
+        if b - a > 2 and t[a] == t[b - 1] and runs[0][:2] == (a + 1, b - 1):
+            continue  # a face (T__T, x_x, o_o), not a word with hidden letters
         if known is not None and len(runs) == 1:
             ra, rb, inside = runs[0]
             if inside and not _STRONG.issuperset(t[ra:rb]) and not known(

@@ -61,6 +61,8 @@ def test_masked_keys() -> None:
     assert "f***" not in keys and "*uck" not in keys  # first letter and two letters always shown
     assert masked_keys("ass") == [] and masked_keys("a-hole") == []
     assert all(k.count("*") <= 4 for k in masked_keys("motherfucker"))
+    assert {"f***k", "fu**k"} <= set(keys) and "f*k" not in keys  # one mask symbol more; fewer: 4+ chars
+    assert "b**h" in masked_keys("bitch") and "a*s" not in masked_keys("ass")
 
 
 def test_phrase_keys() -> None:
