@@ -28,7 +28,7 @@ from moderation.names import NAME_TERMS, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   joinable_at_start, normalize, normalize_folded, trigger_words)
 from moderation.regexes import RegexStage
-from moderation.termforms import exception_keys, masked_keys, phrase_keys, respelled_keys
+from moderation.termforms import exception_keys, masked_keys, phrase_keys, respelled_keys, split_keys
 from moderation.types import Match, ScanningStage, Severity, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 from pipeline.types import ConfigError
@@ -163,7 +163,7 @@ def _derived(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions: list[
         out.setdefault(k, []).append(_Entry(k, term, False, derived=True))
     for (key, *_), term in by_key.items():
         if term.severity is not Severity.LOW:
-            for k in respelled_keys(key):
+            for k in respelled_keys(key) + split_keys(key):
                 if k not in out and (k, term.prefix_ok, term.suffix_ok, term.exact) not in by_key:
                     out[k] = [_Entry(k, term, False)]
     for exc in exceptions:

@@ -24,7 +24,7 @@ from typing import Callable, NamedTuple
 
 from moderation.charmaps import MASK_STRONG, MASK_WEAK
 
-__all__ = ["Anchor", "MaskedWord", "looks_like_code", "masked_words"]
+__all__ = ["Anchor", "MaskedWord", "is_short_word", "looks_like_code", "masked_words"]
 
 # A hit's key range [i, j) must cover an anchor (lo, hi, strict, contains): intersect [lo, hi)
 # (a run of mask symbols) or, when `contains`, include it (a run of plain separators, all of
@@ -136,6 +136,11 @@ def looks_like_code(t: str) -> bool:
         return True
     return bool(("**" in t and _POWER.search(t)) or (("=" in t or ">" in t) and _ASSIGN.search(t))
                 or ("(" in t and _CALL.search(t)))
+
+
+def is_short_word(p: str) -> bool:
+    """Is p a common word of up to three letters or a common prefix (it, on, re, co)?"""
+    return p in _COMMON_SHORT or p in _PREFIXES
 
 
 def _part(p: str) -> bool:

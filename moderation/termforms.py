@@ -10,7 +10,8 @@
   not derived from it.
 * Respellings of single words of medium or high severity: a doubled vowel (fuuck, shiit; the
   normalizer collapses runs of three or more letters but must leave a double one alone) and
-  "v" for "u" (cvnt).
+  "v" for "u" (cvnt), and the word split in two by a space (fu ck) where neither half is a
+  common short word.
 * Exceptions (innocent phrases) get the same separator forms, with space and hyphen mixed
   ("drop-dead gorgeous"), so that an innocent phrase written either way is still recognised.
 """
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import itertools
 
-__all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys", "respelled_keys"]
+from moderation.masks import is_short_word
+
+__all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys", "respelled_keys", "split_keys"]
 
 MAX_MASKED = 4  # longest block of letters a derived masked key hides
 _MIN_MASKED_WORD = 4  # a*s, c*m, t*t: too short to tell which word was meant
 _MAX_FORMS = 48  # spelling combinations per phrase, before the separator forms
+_MAX_SPLIT = 6  # longest word whose split halves are derived
 _MIN_JOINED = 6  # "godie" is not derived from "go die"; "shutup" is from "shut up"
 _SEPARATORS = ("-", "_", ".")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -84,6 +88,16 @@ def respelled_keys(key: str) -> list[str]:
     if "u" in key:
         out.append(key.replace("u", "v"))
     return out
+
+
+def split_keys(key: str) -> list[str]:
+    """A short word split in two by one space (fu ck, bi tch): both halves of two letters or more,
+    and neither a common short word or prefix, so "pen is", "sh it" and "re tard" stay prose.
+    Longer words are left whole: their halves are often words themselves (wet back)."""
+    if not _MIN_MASKED_WORD <= len(key) <= _MAX_SPLIT or not _LETTERS.issuperset(key):
+        return []
+    return [key[:i] + " " + key[i:] for i in range(2, len(key) - 1)
+            if not is_short_word(key[:i]) and not is_short_word(key[i:])]
 
 
 def _forms(words: list[str]) -> list[str]:

@@ -215,6 +215,9 @@ EXCEPTIONS: list[str] = [
     "dutch hoe", "rake and hoe", "hoe and rake", "cockfosters",
     # doubled-vowel spellings (shiit) that are words, and a site name
     "shiite", "shiites", "shiitake", "shiitakes", "bitchute",
+    # "wet back" is listed as the slur spelled apart; a wet back is also just wet
+    "my wet back", "his wet back", "her wet back", "your wet back", "their wet back", "a wet back",
+    "the wet back", "wet back of",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of
