@@ -9,6 +9,7 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import Application, CallbackQueryHandler
 from telegram.request import HTTPXRequest
 
+from bot.bans import BanDesk
 from bot.handlers import ChatHandlers
 from bot.ingest import ParleyBot, UpdateIngest
 from bot.outbox import Outbox
@@ -54,8 +55,9 @@ def build_application(
     review = ReviewDesk(store=core.store, pipeline=core.pipeline, outbox=outbox, settings=settings)
     ingest = UpdateIngest(app, core.store, processor, outbox, poll_timeout_s=t.poll_timeout_s)
     slots = max(64, 2 * settings.generation.max_batch_size)
-    services = Services(settings=settings, core=core, bot=bot, outbox=outbox, review=review, ingest=ingest,
-                        processor=processor, generation_slots=asyncio.Semaphore(slots))
+    bans = BanDesk(store=core.store, outbox=outbox, review=review)
+    services = Services(settings=settings, core=core, bot=bot, outbox=outbox, review=review, bans=bans,
+                        ingest=ingest, processor=processor, generation_slots=asyncio.Semaphore(slots))
     app.bot_data[SERVICES_KEY] = services
     ChatHandlers(services).register(app)
     app.add_handler(CallbackQueryHandler(review.on_callback))
@@ -73,7 +75,13 @@ def bot_commands(settings: Settings) -> tuple[list[BotCommand], list[BotCommand]
     ]
     if settings.telegram.allow_system_command:
         common.append(BotCommand("system", "Set this chat's system prompt"))
-    return common, [*common, BotCommand("queue", "List held replies (moderators)")]
+    moderators = [
+        BotCommand("ban", "Ban a user or chat id, or reply to a held reply (moderators)"),
+        BotCommand("unban", "Lift a ban (moderators)"),
+        BotCommand("bans", "List bans (moderators)"),
+        BotCommand("queue", "List held replies (moderators)"),
+    ]
+    return common, [*common, *moderators]
 
 
 async def set_commands(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:

@@ -142,8 +142,34 @@ async def _export(settings: Any, path: Path) -> int:
     return len(rows)
 
 
+async def _ban(settings: Any, target: int, ban: bool, by: str | None, reason: str | None) -> None:
+    from bot.cli import fail
+
+    actor = by or f"console:{getpass.getuser()}"
+    if ban and target in settings.telegram.moderator_ids:
+        fail(f"{target} is a moderator (telegram.moderator_ids) and cannot be banned", 1)
+    async with Store(settings.storage.path) as store:
+        changed = await (store.ban(target, by=actor, reason=reason) if ban else store.unban(target, by=actor))
+    if not changed:
+        fail(f"{target} is {'already' if ban else 'not'} banned; nothing changed", 1)
+    typer.echo(f"banned {target}: the bot ignores its messages" if ban else f"unbanned {target}")
+
+
+async def _bans(settings: Any, as_json: bool) -> None:
+    async with Store(settings.storage.path) as store:
+        bans = await store.bans(limit=1_000_000)
+    for ban in bans:
+        if as_json:
+            typer.echo(json.dumps({"id": ban.target_id, "reason": ban.reason, "banned_by": ban.banned_by,
+                                   "banned_at": ban.banned_at}, ensure_ascii=False))
+        else:
+            typer.echo(f"{ban.target_id:<15} by {ban.banned_by}  {ban.reason or ''}".rstrip())
+    if not bans and not as_json:
+        typer.echo("nobody is banned")
+
+
 def register(app: typer.Typer) -> None:
-    review = typer.Typer(help="Review held replies on the console: list, show, approve, reject.")
+    review = typer.Typer(help="Review held replies on the console: list, show, approve, reject; ban, unban, bans.")
 
     @review.callback(invoke_without_command=True)
     def main(
@@ -204,5 +230,29 @@ def register(app: typer.Typer) -> None:
         from bot.cli import run_async, settings_or_exit
 
         run_async(_decide(settings_or_exit(), held_id, False, by))
+
+    @review.command("ban")
+    def ban(target: int = typer.Argument(..., metavar="ID", help="user id, or group chat id (after --: -- -100…)"),
+            reason: Optional[str] = typer.Option(None, help="kept with the ban and in the audit log"),
+            by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
+        """Ban a user or group chat: the bot ignores its messages (moderators cannot be banned)."""
+        from bot.cli import run_async, settings_or_exit
+
+        run_async(_ban(settings_or_exit(), target, True, by, reason))
+
+    @review.command("unban")
+    def unban(target: int = typer.Argument(..., metavar="ID"),
+              by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
+        """Lift a ban."""
+        from bot.cli import run_async, settings_or_exit
+
+        run_async(_ban(settings_or_exit(), target, False, by, None))
+
+    @review.command("bans")
+    def bans(as_json: bool = typer.Option(False, "--json", help="one JSON object per line")) -> None:
+        """List banned users and chats."""
+        from bot.cli import run_async, settings_or_exit
+
+        run_async(_bans(settings_or_exit(), as_json))
 
     app.add_typer(review, name="review")

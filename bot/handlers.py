@@ -1,4 +1,4 @@
-"""Conversation handlers: commands, text messages, groups, access control, quotas.
+"""Conversation handlers: commands, text messages, groups, access control, bans, quotas.
 
 Replies are produced by the pipeline and handed to the outbox; inside an update they are
 only persisted there, and the ingest delivers them once the update is marked done. Edited
@@ -135,6 +135,9 @@ class ChatHandlers:
         app.add_handler(CommandHandler("new", self.cmd_new, filters=new))
         app.add_handler(CommandHandler("retry", self.cmd_retry, filters=new))
         app.add_handler(CommandHandler("queue", self.s.review.on_queue, filters=new))
+        app.add_handler(CommandHandler("ban", self.s.bans.on_ban, filters=new))
+        app.add_handler(CommandHandler("unban", self.s.bans.on_unban, filters=new))
+        app.add_handler(CommandHandler("bans", self.s.bans.on_bans, filters=new))
         if self.t.allow_system_command:
             app.add_handler(CommandHandler("system", self.cmd_system, filters=new))
         app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -154,8 +157,8 @@ class ChatHandlers:
         return not (self.t.allowed_user_ids and user_id not in self.t.allowed_user_ids)
 
     async def _gate(self, update: Update) -> bool:
-        """Access control; private chats are told once, groups are ignored silently."""
-        if self._allowed(update):
+        """Access control (allow-lists, then bans); private chats are told once, groups are ignored silently."""
+        if self._allowed(update) and not await self.s.bans.blocks(update):
             return True
         chat = update.effective_chat
         if chat is not None and chat.type == "private" and chat.id not in self._denied_told:

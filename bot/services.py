@@ -11,6 +11,7 @@ from pipeline.settings import Settings
 if TYPE_CHECKING:
     from telegram.ext import Application
 
+    from bot.bans import BanDesk
     from bot.compose import Core
     from bot.ingest import ParleyBot, UpdateIngest
     from bot.outbox import Outbox
@@ -29,6 +30,7 @@ class Services:
     bot: "ParleyBot"
     outbox: "Outbox"
     review: "ReviewDesk"
+    bans: "BanDesk"
     ingest: "UpdateIngest"
     processor: "PerChatUpdateProcessor"
     generation_slots: asyncio.Semaphore

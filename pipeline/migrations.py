@@ -86,4 +86,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX held_user_turn ON held_replies (user_turn_id);
     """,
+    # 4: bans set by moderators: a Telegram user id or chat id whose messages the bot ignores
+    """
+    CREATE TABLE bans (
+        target_id INTEGER PRIMARY KEY,
+        reason TEXT,
+        banned_by TEXT NOT NULL,
+        banned_at REAL NOT NULL
+    );
+    """,
 ]

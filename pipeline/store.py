@@ -1,4 +1,4 @@
-"""SQLite store (aiosqlite, WAL): chats, turns, held replies, audit log, updates, outbox.
+"""SQLite store (aiosqlite, WAL): chats, turns, held replies, audit log, updates, outbox, bans.
 
 The connection is in autocommit mode: every write statement is its own transaction, committed when
 the awaited call returns (what the explicit commit after each statement did, one thread hop less).
@@ -21,15 +21,16 @@ from typing import Any
 import aiosqlite
 
 from pipeline.migrations import MIGRATIONS
+from pipeline.store_bans import Ban, BansMixin
 from pipeline.store_delivery import DeliveryMixin
 from pipeline.store_records import HeldReply, OutboxDraft, OutboxItem, _held
 from pipeline.types import Role, StoreError, Turn
 
 HELD_STATES = ("pending", "approved", "rejected")
-__all__ = ["HELD_STATES", "HeldReply", "OutboxDraft", "OutboxItem", "Store"]
+__all__ = ["HELD_STATES", "Ban", "HeldReply", "OutboxDraft", "OutboxItem", "Store"]
 
 
-class Store(DeliveryMixin):
+class Store(DeliveryMixin, BansMixin):
     """One connection per process; every query is parametrized."""
 
     def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:

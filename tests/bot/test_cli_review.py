@@ -95,3 +95,28 @@ def test_audit_rows_for_console_decisions(db: Path) -> None:
 def test_bad_state_option(db: Path) -> None:
     result = CliRunner().invoke(app, ["review", "list", "--state", "weird"])
     assert result.exit_code == 2
+
+
+def test_ban_unban_and_list_bans(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_TELEGRAM__MODERATOR_IDS", "42")
+    runner = CliRunner()
+    assert runner.invoke(app, ["review", "bans"]).output.strip() == "nobody is banned"
+    banned = runner.invoke(app, ["review", "ban", "101", "--reason", "spam", "--by", "alice"])
+    assert banned.exit_code == 0 and banned.output.strip() == "banned 101: the bot ignores its messages"
+    assert runner.invoke(app, ["review", "ban", "--", "-100200"]).exit_code == 0  # a group chat id
+    again = runner.invoke(app, ["review", "ban", "101"])
+    assert again.exit_code == 1 and "already banned" in again.output
+    moderator = runner.invoke(app, ["review", "ban", "42"])
+    assert moderator.exit_code == 1 and "moderator" in moderator.output
+    rows = [json.loads(line) for line in runner.invoke(app, ["review", "bans", "--json"]).output.splitlines()]
+    assert [(r["id"], r["reason"]) for r in rows] == [(101, "spam"), (-100200, None)]
+    assert rows[0]["banned_by"] == "alice"
+    assert runner.invoke(app, ["review", "unban", "101"]).output.strip() == "unbanned 101"
+    missing = runner.invoke(app, ["review", "unban", "101"])
+    assert missing.exit_code == 1 and "not banned" in missing.output
+
+    async def audit() -> list[str]:
+        async with Store(db) as store:
+            return [r["event"] for r in await store.audit_rows() if r["event"] in ("ban", "unban")]
+
+    assert asyncio.run(audit()) == ["ban", "ban", "unban"]
