@@ -236,3 +236,37 @@ async def test_backend_picks_the_slot_engine_from_settings(small_model: tuple[An
     finally:
         await backend.aclose()
     assert TransformersBackend(GenerationSettings()).engine_kind == "auto"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_random_arrivals_and_cancellations_match_alone(
+    small_model: tuple[Any, Any], reference: BatchEngine, seed: int
+) -> None:
+    """Twenty requests of random lengths arrive at random times into 8 slots; some are cancelled.
+    Every one that finishes equals its run alone, token for token (slots fill, drain and compact)."""
+    import random
+
+    rng = random.Random(seed)
+    slots = await started(SlotEngine(small_model[0], cache_len=100, graph_runner=RerunGraphs(),
+                                     **{**COMMON, "max_batch_size": 8, "batch_wait_ms": 2.0}))
+    try:
+        ps = [[rng.randrange(50000) for _ in range(rng.randint(1, 60))] for _ in range(20)]
+        params = [SamplingParams(max_new_tokens=rng.randint(1, 30), temperature=0.0,
+                                 repetition_penalty=rng.choice([1.0, 1.2])) for _ in range(20)]
+        futures = []
+        for p, sp in zip(ps, params):
+            futures.append(asyncio.ensure_future(slots.submit(p, sp, ignore_eos=True)))
+            await asyncio.sleep(rng.choice([0, 0, 0.001, 0.005]))
+        cancelled = set(rng.sample(range(20), 3))
+        for i in cancelled:
+            futures[i].cancel()
+        done = await asyncio.gather(*futures, return_exceptions=True)
+        want = await alone(reference, ps, params)
+        for i, (got, w) in enumerate(zip(done, want)):
+            if i in cancelled and isinstance(got, asyncio.CancelledError):
+                continue
+            assert not isinstance(got, BaseException) and got.error is None, (i, got)
+            assert got.token_ids == w.token_ids, i
+        assert slots.stats["max_batch"] <= 8
+    finally:
+        await slots.aclose()
