@@ -43,7 +43,7 @@ class SlotCache(Cache):
             self.layers.append(_SlotLayer())
         layer = self.layers[layer_idx]
         if layer.keys is None or layer.values is None:  # first (eager) call sizes the slots from the model
-            slots, heads, _, dim = key_states.shape
+            _, heads, _, dim = key_states.shape
             shape = (self.rows.numel(), heads, self.length, dim)
             layer.keys = key_states.new_zeros(shape)
             layer.values = value_states.new_zeros(shape)

@@ -159,6 +159,7 @@ class SlotEngine(BatchEngine):
     def _fall_back(self, why: str) -> None:
         log.warning("%s; using the plain continuous engine", why)
         self.fallback = why
+        self.graphs.clear()
         self.cache.layers.clear()
         self.logits = None
 
