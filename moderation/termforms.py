@@ -58,7 +58,7 @@ _LONGEST = max(len(k) for k in _GROUP)
 
 def masked_keys(key: str) -> list[str]:
     """Self-censored spellings of one word: f*ck, fu*k, f**k, fu** (never f***: too ambiguous), and
-    inside the word a mask one symbol longer or shorter than the letters it hides (f***k, b**h)."""
+    inside the word a mask one symbol longer than the letters it hides (f***k)."""
     n = len(key)
     if n < _MIN_MASKED_WORD or not _LETTERS.issuperset(key):
         return []
@@ -66,11 +66,10 @@ def masked_keys(key: str) -> list[str]:
     for a in range(1, n - 1):
         for b in range(1, min(MAX_MASKED, n - 1 - a) + 1):
             out.append(key[:a] + "*" * b + key[a + b:])
-            # writers rarely count the letters they hide: f***k, b**h (one symbol more or fewer)
+            # writers rarely count the letters they hide: f***k, f___k (one symbol more; one fewer
+            # would make short keys that read as other words: p**s+y)
             if b < MAX_MASKED:
                 out.append(key[:a] + "*" * (b + 1) + key[a + b:])
-            if b >= 2 and n - 1 >= _MIN_MASKED_WORD:
-                out.append(key[:a] + "*" * (b - 1) + key[a + b:])
     for a in range(max(2, n - MAX_MASKED), n - 1):
         out.append(key[:a] + "*" * (n - a))
     return out

@@ -61,7 +61,7 @@ MUST_FLAG = [
     ("s   h   i   t", "profanity"), ("fuuck off", "profanity"), ("shiit", "profanity"), ("biitch", "insult"),
     ("$h!t", "profanity"), ("sh\u00a1t", "profanity"), ("cvnt", "insult"), ("slvt", "insult"),
     ("\u0192\u03c5\u00a2\u043a", "profanity"), ("bi\u2020ch", "insult"),
-    ("fu ck you", "profanity"), ("you bi tch", "insult"), ("f___k this", "profanity"), ("b**h", "insult"),
+    ("fu ck you", "profanity"), ("you bi tch", "insult"), ("f___k this", "profanity"), ("b***ch", "insult"),
 ]
 
 MUST_ALLOW = [
