@@ -218,6 +218,8 @@ EXCEPTIONS: list[str] = [
     # "wet back" is listed as the slur spelled apart; a wet back is also just wet
     "my wet back", "his wet back", "her wet back", "your wet back", "their wet back", "a wet back",
     "the wet back", "wet back of",
+    # surnames and breeds found by a dictionary check of the 60,000 commonest English words
+    "spicer", "spicers", "cocker", "cockers",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of
