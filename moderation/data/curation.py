@@ -220,6 +220,12 @@ EXCEPTIONS: list[str] = [
     "the wet back", "wet back of",
     # surnames and breeds found by a dictionary check of the 60,000 commonest English words
     "spicer", "spicers", "cocker", "cockers",
+    # names, places and words with a term inside (the same check, down to the 250,000th word)
+    "lifshitz", "cushitic", "kushite", "kushites", "peshitta", "bereshit", "rakshit", "aishiteru",
+    "ashitaka", "yoshitsune", "yoshitaka", "yoshito", "shitzu", "wankhede", "nwankwo", "kwankwaso",
+    "moroney", "morongo", "morone", "morones", "titin", "titins", "bustard", "bustards", "lyotard",
+    "sittard", "tardes", "tardies", "motard", "cotard", "batard", "attard", "pittard", "quintard",
+    "mouffetard", "kyser", "kuntz", "hoey", "slutsky", "gowling", "beanery", "assez",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of

@@ -99,7 +99,8 @@ MUST_ALLOW = [
     # doubled vowels that are words, pictographs between words, spaced initials, inverted marks
     "Shiite Muslims", "shiitake risotto", "the annals of history", "a looser fit", "good food",
     "I \u2764 NY", "love\U0001f525fire", "so  a  b  c", "\u00a1Hola amigo!", "J. R. R. Tolkien",
-    "Sean Spicer said so", "Joe Cocker sang", "my wet back hurts", "he is hard on himself", "the pen is red", "who re-elected him", "go ok",
+    "Sean Spicer said so", "Joe Cocker sang", "a great bustard", "Lyotard on postmodernism", "titin fibres",
+    "Lifshitz and Landau", "the Cushitic languages", "Wankhede stadium", "Sittard is in Limburg", "my wet back hurts", "he is hard on himself", "the pen is red", "who re-elected him", "go ok",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 
