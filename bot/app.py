@@ -79,6 +79,7 @@ def bot_commands(settings: Settings) -> tuple[list[BotCommand], list[BotCommand]
         BotCommand("ban", "Ban a user or chat id, or reply to a held reply (moderators)"),
         BotCommand("unban", "Lift a ban (moderators)"),
         BotCommand("bans", "List bans (moderators)"),
+        BotCommand("edit", "Reply to a held reply: approve it with your text (moderators)"),
         BotCommand("queue", "List held replies (moderators)"),
     ]
     return common, [*common, *moderators]

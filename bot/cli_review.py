@@ -48,7 +48,7 @@ def _row(held: HeldReply) -> dict[str, Any]:
         "id": held.id, "state": held.state, "chat_id": held.chat_id, "source": held.source,
         "created_at": held.created_at, "user_text": held.user_text, "reply_text": held.reply_text,
         "verdict": held.verdict, "user_message_id": held.user_message_id, "decided_by": held.decided_by,
-        "decided_at": held.decided_at, "delivered_at": held.delivered_at,
+        "decided_at": held.decided_at, "delivered_at": held.delivered_at, "final_text": held.final_text,
         "announced": held.moderator_message_id is not None,
     }
 
@@ -111,20 +111,25 @@ async def _show(settings: Any, held_id: int, as_json: bool) -> None:
     if held.decided_by:
         typer.echo(f"decided by {held.decided_by}; delivered: {'yes' if held.delivered_at else 'not yet'}")
     typer.echo(f"\nuser wrote:\n{held.user_text}\n\ndraft reply:\n{held.reply_text}")
+    if held.final_text is not None:
+        typer.echo(f"\nsent instead (moderator's edit):\n{held.final_text}")
 
 
-async def _decide(settings: Any, held_id: int, approve: bool, by: str | None) -> None:
+async def _decide(settings: Any, held_id: int, approve: bool, by: str | None, text: str | None = None) -> None:
     from bot.cli import fail
 
     actor = by or f"console:{getpass.getuser()}"
+    if text is not None and not text.strip():
+        fail("--text is empty; leave it out to send the draft as it is")
     async with Store(settings.storage.path) as store:
-        held = await _pipeline(store, settings).decide(held_id, approve=approve, decided_by=actor)
+        held = await _pipeline(store, settings).decide(held_id, approve=approve, decided_by=actor,
+                                                       text=text.strip() if text else None)
         current = held or await store.get_held(held_id)
     if current is None:
         fail(f"no held reply #{held_id}", 1)
     if held is None:
         fail(f"#{held_id} is already {current.state} (by {current.decided_by}); nothing changed", 1)
-    verb = "approved" if approve else "rejected"
+    verb = ("approved with your edit" if text else "approved") if approve else "rejected"
     typer.echo(f"#{held_id} {verb}; the running bot sends the {'reply' if approve else 'refusal'} "
                f"to chat {held.chat_id}")
 
@@ -217,11 +222,12 @@ def register(app: typer.Typer) -> None:
 
     @review.command("approve")
     def approve(held_id: int = typer.Argument(..., metavar="ID"),
-                by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
-        """Approve: the bot sends the held reply to the user."""
+                by: Optional[str] = typer.Option(None, help="moderator name for the audit log"),
+                text: Optional[str] = typer.Option(None, help="send this instead of the draft (an edit)")) -> None:
+        """Approve: the bot sends the held reply (or your edit of it) to the user."""
         from bot.cli import run_async, settings_or_exit
 
-        run_async(_decide(settings_or_exit(), held_id, True, by))
+        run_async(_decide(settings_or_exit(), held_id, True, by, text))
 
     @review.command("reject")
     def reject(held_id: int = typer.Argument(..., metavar="ID"),

@@ -135,6 +135,7 @@ class ChatHandlers:
         app.add_handler(CommandHandler("new", self.cmd_new, filters=new))
         app.add_handler(CommandHandler("retry", self.cmd_retry, filters=new))
         app.add_handler(CommandHandler("queue", self.s.review.on_queue, filters=new))
+        app.add_handler(CommandHandler("edit", self.s.review.on_edit, filters=new))
         app.add_handler(CommandHandler("ban", self.s.bans.on_ban, filters=new))
         app.add_handler(CommandHandler("unban", self.s.bans.on_unban, filters=new))
         app.add_handler(CommandHandler("bans", self.s.bans.on_bans, filters=new))

@@ -3,8 +3,9 @@
 One path announces and delivers: `sync()` (serialized) posts pending items that the moderator
 chat has not seen yet (held by the bot, the HTTP API, or before a restart) and delivers every
 decided-but-undelivered item, whether it was decided with a button or with `parley review`.
-Buttons carry only `mod:a:<id>` / `mod:r:<id>`; decisions go through Pipeline.decide, which is
-atomic, so a second press (or a console decision racing a button) changes nothing.
+Buttons carry only `mod:a:<id>` / `mod:r:<id>`; /edit (a reply to an announcement) approves with the
+moderator's own text. Decisions go through Pipeline.decide, which is atomic, so a second press (or a
+console decision racing a button) changes nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ T = TypeVar("T")
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 _CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
 PREVIEW_UNITS = 1500  # per quoted text; the whole announcement stays far below 4096
+EDIT_PREVIEW_UNITS = 600  # a moderator's edit, shown under the decision
+_ANNOUNCEMENT = re.compile(r"Held reply #([1-9][0-9]{0,17}) \(")
+_EDIT_BY_ID = re.compile(r"#([1-9][0-9]{0,17})\s+(.+)", re.DOTALL)
+EDIT_USAGE = ("Usage: reply /edit <new reply> to a held reply in the moderator chat (or /edit #<id> <new reply>): "
+              "approves it and sends your text instead of the draft.")
 QUEUE_LIMIT = 30
 
 
@@ -95,7 +101,8 @@ def format_held(held: HeldReply) -> str:
 
 
 def format_decision(held: HeldReply) -> str:
-    mark = "✅ Approved" if held.state == "approved" else "❌ Rejected"
+    mark = "❌ Rejected" if held.state != "approved" else "✅ Approved" if held.final_text is None else \
+        f"✏️ Sent instead:\n{_clip(held.final_text, EDIT_PREVIEW_UNITS)}\n\n✅ Approved with edits"
     return f"{format_held(held)}\n\n{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
 
 
@@ -178,7 +185,7 @@ class ReviewDesk:
     async def _deliver(self, held: HeldReply) -> None:
         """Send the decision to the user and update the moderator message. The outbox rows and
         the item's `delivered_at` are written in one transaction: enqueued exactly once."""
-        text = held.reply_text if held.state == "approved" else self.settings.moderation.texts.rejected
+        text = held.sent_text if held.state == "approved" else self.settings.moderation.texts.rejected
         batch = self.outbox.prepare(held.chat_id, text, reply_to=held.user_message_id, kind=held.state,
                                     ref_id=held.id)
         try:
@@ -244,6 +251,38 @@ class ReviewDesk:
                 await self._edit_decided(current, pressed)
             return
         await _answer(query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
+        await self._edit_decided(decided, pressed)
+        self.kick()
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/edit: approve a held reply with the moderator's own text instead of the draft."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or chat is None or user is None:
+            return
+        actor = actor_name(user)
+        if not self.is_moderator(user.id):
+            await self.store.audit("review_denied", chat_id=chat.id, actor=actor, detail={"command": "edit"})
+            await self.outbox.send(chat.id, "Only moderators can decide held replies.", kind="notice")
+            return
+        parts = (message.text or "").split(maxsplit=1)
+        rest = parts[1].strip() if len(parts) > 1 else ""
+        replied = message.reply_to_message
+        announced = _ANNOUNCEMENT.match(replied.text or "") if replied is not None else None
+        by_id = _EDIT_BY_ID.fullmatch(rest)
+        held_id, text = ((int(announced.group(1)), rest) if announced is not None else
+                         (int(by_id.group(1)), by_id.group(2).strip()) if by_id is not None else (None, ""))
+        if held_id is None or not text:
+            await self.outbox.send(chat.id, EDIT_USAGE, kind="notice")
+            return
+        decided = await self.pipeline.decide(held_id, approve=True, decided_by=actor, text=text)
+        if decided is None:
+            current = await self.store.get_held(held_id)
+            answer = f"No held reply #{held_id}." if current is None else \
+                f"#{held_id} is already {current.state} by {current.decided_by}; nothing changed."
+            await self.outbox.send(chat.id, answer, kind="notice")
+            return
+        await self.outbox.send(chat.id, f"#{held_id} approved with your edit: sending it to the user.", kind="notice")
+        pressed = (chat.id, replied.message_id) if announced is not None and replied is not None else None
         await self._edit_decided(decided, pressed)
         self.kick()
 

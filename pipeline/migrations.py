@@ -95,4 +95,8 @@ MIGRATIONS: list[str] = [
         banned_at REAL NOT NULL
     );
     """,
+    # 5: a moderator may approve an edited reply; the draft stays as moderation saw it
+    """
+    ALTER TABLE held_replies ADD COLUMN final_text TEXT;
+    """,
 ]

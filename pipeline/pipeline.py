@@ -152,9 +152,13 @@ class Pipeline:
         await self.store.audit("blocked", chat_id=chat_id, ref_id=user_turn.id, verdict=vd, detail={"draft": draft})
         return Reply(chat_id, self.texts.blocked, "block", vd, user_turn.id, draft=draft)
 
-    async def decide(self, held_id: int, *, approve: bool, decided_by: str) -> HeldReply | None:
-        """A moderator decision; the approved reply joins the conversation history."""
-        return await self.store.decide_held(held_id, approve=approve, decided_by=decided_by, record=True)
+    async def decide(
+        self, held_id: int, *, approve: bool, decided_by: str, text: str | None = None,
+    ) -> HeldReply | None:
+        """A moderator decision; the approved reply (or the moderator's edit of it, `text`) joins the
+        conversation history. An edit is the moderator's own words and is not moderated again."""
+        return await self.store.decide_held(held_id, approve=approve, decided_by=decided_by, record=True,
+                                            text=clean_text(text) if text is not None else None)
 
     def _finish(self, reply: Reply, timings: TurnTimings, t0: float) -> Reply:
         timings.total_s = time.perf_counter() - t0

@@ -280,31 +280,36 @@ class Store(DeliveryMixin, BansMixin):
         return [_held(r) for r in rows]
 
     async def decide_held(
-        self, held_id: int, *, approve: bool, decided_by: str, record: bool = False
+        self, held_id: int, *, approve: bool, decided_by: str, record: bool = False, text: str | None = None,
     ) -> HeldReply | None:
         """Atomically move a pending item to approved/rejected; None if it was not pending.
 
-        With `record`, the same transaction also appends an approved reply to the chat's history and
+        `text` (approvals only): the moderator's edit, sent instead of the draft, which is kept.
+        With `record`, the same transaction also appends the approved reply to the chat's history and
         writes the decision's audit row, so a crash cannot leave a decision half recorded."""
         state = "approved" if approve else "rejected"
+        final = text if approve else None
 
         def work(conn: sqlite3.Connection) -> bool:
             now = time.time()
             cur = conn.execute(
-                "UPDATE held_replies SET state=?, decided_by=?, decided_at=? WHERE id=? AND state='pending'",
-                (state, decided_by, now, held_id),
+                "UPDATE held_replies SET state=?, decided_by=?, decided_at=?, final_text=? "
+                "WHERE id=? AND state='pending'",
+                (state, decided_by, now, final, held_id),
             )
             if cur.rowcount != 1:
                 return False
             if record:
                 chat_id, reply, verdict = conn.execute(
-                    "SELECT chat_id, reply_text, verdict_json FROM held_replies WHERE id=?", (held_id,)).fetchone()
+                    "SELECT chat_id, COALESCE(final_text, reply_text), verdict_json FROM held_replies WHERE id=?",
+                    (held_id,)).fetchone()
                 if approve:
                     conn.execute("INSERT OR IGNORE INTO chats (chat_id, kind, conversation_id, created_at, updated_at) "
                                  "VALUES (?, 'private', 1, ?, ?)", (chat_id, now, now))
                     conn.execute(_INSERT_TURN, ("assistant", reply, None, None, now, chat_id))
-                conn.execute("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json) VALUES (?,?,?,?,?,?)",
-                             (now, state, chat_id, decided_by, held_id, verdict))
+                conn.execute("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) "
+                             "VALUES (?,?,?,?,?,?,?)", (now, state, chat_id, decided_by, held_id, verdict,
+                                                        json.dumps({"edited": True}) if final is not None else None))
             return True
 
         if not await self._transaction(work):

@@ -26,6 +26,12 @@ class HeldReply:
     decided_by: str | None = None
     decided_at: float | None = None
     delivered_at: float | None = None
+    final_text: str | None = None  # set when a moderator approved an edited reply
+
+    @property
+    def sent_text(self) -> str:
+        """What the user gets when approved: the moderator's edit, or the draft as it was held."""
+        return self.final_text if self.final_text is not None else self.reply_text
 
 
 @dataclass(slots=True)
@@ -63,4 +69,5 @@ def _held(r: aiosqlite.Row) -> HeldReply:
         created_at=r["created_at"], user_turn_id=r["user_turn_id"], user_message_id=r["user_message_id"],
         moderator_chat_id=r["moderator_chat_id"], moderator_message_id=r["moderator_message_id"],
         decided_by=r["decided_by"], decided_at=r["decided_at"], delivered_at=r["delivered_at"],
+        final_text=r["final_text"],
     )

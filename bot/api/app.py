@@ -188,7 +188,7 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
             raise ApiError(404, f"no held completion {held_id} for this API key", param="held_id", code="not_found")
         content = None
         if held.state == "approved":
-            content = held.reply_text
+            content = held.sent_text
         elif held.state == "rejected":
             content = settings.moderation.texts.rejected
         if content is not None and held.delivered_at is None:

@@ -255,3 +255,18 @@ def test_parley_review_lists_and_decides_api_items(server: ApiServer, client: op
     status = httpx.get(f"{server.base_url}/v1/parley/held/{held_id}", headers={"Authorization": f"Bearer {KEY}"})
     assert status.json()["state"] == "rejected"
     assert status.json()["content"] == moderated_settings(tmp_path).moderation.texts.rejected
+
+
+def test_an_edited_approval_reaches_the_api_caller(server: ApiServer, client: openai.OpenAI, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    completion = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": f"{HOLD_TERM}!"}])
+    held_id = completion.model_extra["parley"]["held_id"]  # type: ignore[index]
+    monkeypatch.setenv("PARLEY_STORAGE__PATH", str(tmp_path / "moderated.db"))
+    decided = CliRunner().invoke(app, ["review", "approve", str(held_id), "--text", "Edited by a human."])
+    assert decided.exit_code == 0, decided.output
+    status = httpx.get(f"{server.base_url}/v1/parley/held/{held_id}", headers={"Authorization": f"Bearer {KEY}"})
+    assert status.json()["state"] == "approved" and status.json()["content"] == "Edited by a human."

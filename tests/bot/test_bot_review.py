@@ -160,3 +160,34 @@ async def test_item_announced_twice_can_be_decided_from_either_message(
         await wait_settled(runner)
     assert fake.texts(4001) == [TEXTS.held, f"twice {HOLD_TERM}"]
     assert "Approved by" in old.text and "Approved by" in new.text
+
+
+async def test_moderator_edits_a_held_reply(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
+    user = 6001
+    async with bot_running(make_settings(), rate_limits=FAST_PRIVATE) as runner:
+        question = fake.inject_message(user, f"tell me {HOLD_TERM}")
+        post = await _held_announcement(fake)
+        held_id = int(post.buttons[0]["callback_data"].rsplit(":", 1)[1])
+
+        fake.inject_message(user, f"/edit #{held_id} my own answer")  # not a moderator
+        fake.inject_message(MODERATOR_CHAT, "/edit", user_id=MODERATOR_ID, reply_to_bot_message_id=post.message_id)
+        fake.inject_message(MODERATOR_CHAT, "/edit A kinder answer.", user_id=MODERATOR_ID,
+                            reply_to_bot_message_id=post.message_id)
+        sent = await fake.wait_sent(user, 3)
+        assert sent[1].text == "Only moderators can decide held replies."
+        assert sent[2].text == "A kinder answer." and sent[2].reply_to_message_id == question["message_id"]
+        notes = await fake.wait_sent(MODERATOR_CHAT, 3)
+        assert notes[1].text.startswith("Usage: reply /edit")
+        assert notes[2].text == f"#{held_id} approved with your edit: sending it to the user."
+        await fake.wait_for(lambda: "Approved with edits by" in post.text and not post.buttons)
+        assert "Sent instead:\nA kinder answer." in post.text and f"Draft reply:\ntell me {HOLD_TERM}" in post.text
+
+        fake.inject_message(MODERATOR_CHAT, f"/edit #{held_id} again", user_id=MODERATOR_ID)
+        assert "already approved" in (await fake.wait_sent(MODERATOR_CHAT, 4))[3].text
+        await wait_settled(runner)
+        held = await runner.s.store.get_held(held_id)
+        assert held is not None and held.reply_text == f"tell me {HOLD_TERM}" and held.final_text == "A kinder answer."
+        assert [t.text for t in await runner.s.store.history(user)][-1] == "A kinder answer."
+        [row] = await runner.s.store.audit_rows("approved")
+        assert row["detail"] == {"edited": True}
+        assert fake.texts(user) == [TEXTS.held, "Only moderators can decide held replies.", "A kinder answer."]

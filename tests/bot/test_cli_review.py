@@ -120,3 +120,20 @@ def test_ban_unban_and_list_bans(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
             return [r["event"] for r in await store.audit_rows() if r["event"] in ("ban", "unban")]
 
     assert asyncio.run(audit()) == ["ban", "ban", "unban"]
+
+
+def test_approve_with_an_edit(db: Path) -> None:
+    runner = CliRunner()
+    empty = runner.invoke(app, ["review", "approve", "2", "--text", "  "])
+    assert empty.exit_code != 0 and "empty" in empty.output
+    done = runner.invoke(app, ["review", "approve", "2", "--text", "a gentler reply", "--by", "bob"])
+    assert done.exit_code == 0 and "approved with your edit" in done.output
+    shown = json.loads(runner.invoke(app, ["review", "show", "2", "--json"]).output)
+    assert shown["reply_text"] == "reply with heck, ok" and shown["final_text"] == "a gentler reply"
+    assert "sent instead (moderator's edit):\na gentler reply" in runner.invoke(app, ["review", "show", "2"]).output
+
+    async def last_turn() -> str:
+        async with Store(db) as store:
+            return (await store.history(102))[-1].text
+
+    assert asyncio.run(last_turn()) == "a gentler reply"
