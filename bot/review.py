@@ -35,7 +35,8 @@ T = TypeVar("T")
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 _CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
-PREVIEW_UNITS = 1500  # per quoted text; the whole announcement stays far below 4096
+PREVIEW_UNITS = 1500  # per quoted text
+MESSAGE_UNITS = 4000  # a whole announcement, under Telegram's 4096
 EDIT_PREVIEW_UNITS = 600  # a moderator's edit, shown under the decision
 _ANNOUNCEMENT = re.compile(r"Held reply #([1-9][0-9]{0,17}) \(")
 _EDIT_BY_ID = re.compile(r"#([1-9][0-9]{0,17})\s+(.+)", re.DOTALL)
@@ -75,15 +76,23 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _units(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts it."""
+    return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
+
+
 def _clip(text: str, units: int = PREVIEW_UNITS) -> str:
+    if _units(text) <= units:
+        return text
+    tail = f"… (+{{}} chars; see `parley review show`)"
     out: list[str] = []
-    used = 0
+    used = len(tail) + 8  # room for the count
     for ch in text:
         used += 2 if ord(ch) > 0xFFFF else 1
         if used > units:
-            return "".join(out) + f"… (+{len(text) - len(out)} chars; see `parley review show`)"
+            break
         out.append(ch)
-    return text
+    return "".join(out) + tail.format(len(text) - len(out))
 
 
 def format_held(held: HeldReply) -> str:
@@ -93,17 +102,18 @@ def format_held(held: HeldReply) -> str:
     scores = ", ".join(f"{k} {float(v):.2f}" for k, v in sorted((verdict.get("scores") or {}).items())) or "-"
     matches = ", ".join(f"{m.get('term')} [{m.get('category')}/{m.get('severity')}]"
                         for m in verdict.get("matches") or [] if isinstance(m, dict)) or "-"
-    return (
+    return _clip(
         f"Held reply #{held.id} (chat {held.chat_id}, {held.source})\n"
-        f"Reasons: {reasons}\nScores: {scores}\nMatches: {matches}\n\n"
-        f"User wrote:\n{_clip(held.user_text)}\n\nDraft reply:\n{_clip(held.reply_text)}"
+        f"Reasons: {_clip(reasons, PREVIEW_UNITS // 3)}\nScores: {scores}\nMatches: {_clip(matches, PREVIEW_UNITS // 3)}\n\n"
+        f"User wrote:\n{_clip(held.user_text)}\n\nDraft reply:\n{_clip(held.reply_text)}", MESSAGE_UNITS
     )
 
 
 def format_decision(held: HeldReply) -> str:
     mark = "❌ Rejected" if held.state != "approved" else "✅ Approved" if held.final_text is None else \
         f"✏️ Sent instead:\n{_clip(held.final_text, EDIT_PREVIEW_UNITS)}\n\n✅ Approved with edits"
-    return f"{format_held(held)}\n\n{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
+    decision = f"{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
+    return f"{_clip(format_held(held), MESSAGE_UNITS - _units(decision) - 2)}\n\n{decision}"
 
 
 def keyboard(held_id: int) -> InlineKeyboardMarkup:

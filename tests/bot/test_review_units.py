@@ -69,3 +69,15 @@ def test_html_escapes_and_converts() -> None:
     assert render("<script> & **x** `y<z`", "html") == "&lt;script&gt; &amp; <b>x</b> <code>y&lt;z</code>"
     assert is_parse_error("Bad Request: can't parse entities: unexpected end")
     assert not is_parse_error("Bad Request: chat not found")
+
+
+def test_every_announcement_fits_one_telegram_message() -> None:
+    """Long texts, emoji (two UTF-16 units each), many reasons and a long edit: still one message."""
+    many = {"action": "hold", "reasons": [f"keyword: term{i}" for i in range(500)], "scores": {"toxicity": 0.9},
+            "matches": [{"term": f"term{i}", "category": "test", "severity": "high"} for i in range(500)]}
+    held = _held(user_text="🙂" * 3000, reply_text="😡" * 3000, verdict=many, state="approved",
+                 final_text="🙏" * 3000, decided_by="@mod (42)", decided_at=0.0)
+    for text in (format_held(held), format_decision(held)):
+        assert text.startswith("Held reply #3 (")
+        assert len(text.encode("utf-16-le")) // 2 <= 4096
+    assert "Approved with edits by @mod (42)" in format_decision(held)
