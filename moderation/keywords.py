@@ -23,15 +23,14 @@ from typing import Callable, Iterable, Sequence
 import ahocorasick
 
 from moderation.config import ModerationSettings
+from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
-                                  joinable_at_start, normalize, normalize_folded, trigger_words)
+                                  joinable_at_start, normalize_folded, trigger_words)
 from moderation.regexes import RegexStage
-from moderation.termforms import exception_keys, masked_keys, phrase_keys, respelled_keys, split_keys
 from moderation.types import Match, ScanningStage, Severity, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
-from pipeline.types import ConfigError
 
 __all__ = ["INFLECTIONS", "KeywordStage", "RegexStage", "build_text_stages", "load_terms"]
 
@@ -43,45 +42,13 @@ _MAX_SUFFIX = max(map(len, INFLECTIONS))
 # one-letter "r" or "d" would read PRI_kr as "pri*k" + "r".
 _STRICT_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "in", "er", "ers", "y", "ies"})
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
-_SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
 _MASK_ONLY = {MASK}
 _SPACES = re.compile(" {2,}")
 
-_NONE, _ALPHA, _ALNUM = 0, 1, 2
-
-
-def _edge_kind(ch: str) -> int:
-    """What may not touch a term's edge: letters for a letter, letters or digits for a digit."""
-    return _ALPHA if ch.isalpha() else _ALNUM if ch.isdigit() else _NONE
-
-
-class _Entry:
-    """One automaton value: a term or exception under one normalized key."""
-
-    __slots__ = ("klen", "left", "right", "prefix_ok", "suffix_ok", "exact", "is_exception", "term",
-                 "masked", "masked_end", "specific")
-
-    def __init__(self, key: str, term: Term, is_exception: bool, derived: bool = False) -> None:
-        self.klen = len(key)
-        self.left = _edge_kind(key[0])
-        # A derived "fu**" hides the end of a word: the mask must end there, and what follows
-        # is an inflection as after a letter ("fu**ing"), never more symbols or a new word.
-        # Listed spellings with "*" (a**, f***) behave like derived ones.
-        self.masked = "*" in key  # f*ck: only in prose (in code "c**n" is a power)
-        self.masked_end = key.endswith("*")
-        # Ties on one span go to the most specific: a listed term (the longer the better), then
-        # a masked spelling derived from a root word (*fuck*), then from a variant (fxcking).
-        self.specific = 1000 + len(term.text) if not derived else int(term.prefix_ok or term.suffix_ok)
-        self.right = _ALPHA if self.masked_end else _edge_kind(key[-1])
-        self.prefix_ok = term.prefix_ok and not self.masked_end  # "**meta**" is not "ta**" (tard)
-        self.suffix_ok = term.suffix_ok and not self.masked_end
-        self.exact = term.exact
-        self.is_exception = is_exception
-        self.term = term
 
 
 def _touches(ch: str, kind: int) -> bool:
-    return ch.isalpha() if kind == _ALPHA else ch.isalnum() if kind == _ALNUM else False
+    return ch.isalpha() if kind == ALPHA else ch.isalnum() if kind == ALNUM else False
 
 
 def _bold(t: str, i: int) -> bool:
@@ -116,7 +83,7 @@ def _lo(a: Anchor) -> int:
 
 
 def _anchored(anchors: Sequence[Anchor], t: str, start: int, stop: int, i: int, j: int,
-              e: _Entry) -> bool:
+              e: Entry) -> bool:
     """Does the key at [i, j) cover an anchor (a masked or removed symbol run)? Under a strict
     anchor (a symbol that may be a plain separator) the word must be the term itself, with at
     most an inflection: "push-to-talk" never reads as "sh*t"."""
@@ -134,51 +101,6 @@ def _anchored(anchors: Sequence[Anchor], t: str, start: int, stop: int, i: int, 
     return not strict or (start == i and (stop == j or (not e.exact and t[j:stop] in _STRICT_INFLECTIONS)))
 
 
-def _masked_preference(term: Term) -> tuple[bool, int, int, str]:
-    """Which term a masked spelling stands for when several fit: a root word (*fuck*) before a
-    variant spelling (fack), then the mildest (co**: cock, not coon), then the shortest."""
-    return not (term.prefix_ok or term.suffix_ok), _SEV_RANK[term.severity], len(term.text), term.text
-
-
-def _derived(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions: list[Term]
-             ) -> dict[str, list[_Entry]]:
-    """Masked spellings and phrase forms of the terms, separator forms of the exceptions.
-
-    When one masked spelling could stand for several terms (c**n), one is chosen (see
-    _masked_preference): the writer censored it, and the spelling alone does not say which
-    word was meant."""
-    out: dict[str, list[_Entry]] = {}
-    for synonyms in (False, True):  # "kill-yourself" reports "kill yourself", not "kill your self"
-        for (key, *_), term in by_key.items():
-            for k in phrase_keys(key, synonyms):
-                if k not in out:
-                    out[k] = [_Entry(k, term, False)]
-    masked: dict[str, Term] = {}
-    for (key, *_), term in by_key.items():
-        for k in masked_keys(key):
-            old = masked.get(k)
-            if old is None or _masked_preference(term) < _masked_preference(old):
-                masked[k] = term
-    for k, term in masked.items():
-        out.setdefault(k, []).append(_Entry(k, term, False, derived=True))
-    for (key, *_), term in by_key.items():
-        if term.severity is not Severity.LOW:
-            for k in respelled_keys(key) + split_keys(key):
-                if k not in out and (k, term.prefix_ok, term.suffix_ok, term.exact) not in by_key:
-                    out[k] = [_Entry(k, term, False)]
-    for exc in exceptions:
-        for k in exception_keys(_key(exc)):
-            out.setdefault(k, []).append(_Entry(k, exc, True))
-    return out
-
-
-def _key(term: Term) -> str:
-    key = normalize(term.text).text.strip()
-    if not key:
-        raise ConfigError(f"{term.source}: term {term.text!r} is empty after normalization")
-    return key
-
-
 class KeywordStage(ScanningStage):
     """Flags texts containing listed terms; matches carry the original span of the whole word."""
 
@@ -186,21 +108,21 @@ class KeywordStage(ScanningStage):
                  name: str = "keywords") -> None:
         self.name = name
         exc_list = list(exceptions)
-        exc_keys = {_key(e) for e in exc_list}
+        exc_keys = {term_key(e) for e in exc_list}
         by_key: dict[tuple[str, bool, bool, bool], Term] = {}
         for term in terms:  # a later definition of the same term wins (operator lists come last)
-            key = _key(term)
+            key = term_key(term)
             if key not in exc_keys:
                 by_key[(key, term.prefix_ok, term.suffix_ok, term.exact)] = term
         self.terms: list[Term] = list(by_key.values())
         self.exceptions: list[Term] = exc_list
-        values: dict[str, list[_Entry]] = {}
+        values: dict[str, list[Entry]] = {}
         for (key, *_), term in by_key.items():
-            values.setdefault(key, []).append(_Entry(key, term, False))
+            values.setdefault(key, []).append(Entry(key, term, False))
         for exc in exc_list:
-            key = _key(exc)
-            values.setdefault(key, []).append(_Entry(key, exc, True))
-        for key, entries in _derived(by_key, exc_list).items():
+            key = term_key(exc)
+            values.setdefault(key, []).append(Entry(key, exc, True))
+        for key, entries in derived_entries(by_key, exc_list).items():
             if key not in values:  # a listed spelling beats a derived one
                 values[key] = entries
         # The normalizer's trigger words ride along, so a clean text needs a single pass:
@@ -230,16 +152,16 @@ class KeywordStage(ScanningStage):
 
     def _hits(self, t: str, found: Iterable[tuple[int, object]] | None = None,
               anchors: Sequence[Anchor] | None = None, prose: _Prose | None = None
-              ) -> list[tuple[int, int, _Entry]]:
+              ) -> list[tuple[int, int, Entry]]:
         """(word start, word end, entry) of each accepted hit in one normalized spelling;
         with `anchors` (a masked or joined word), only hits whose key covers one; with `prose`,
         derived masked keys (f*ck) only where the text is not math or code."""
-        hits: list[tuple[int, int, int, int, _Entry]] = []
+        hits: list[tuple[int, int, int, int, Entry]] = []
         excs: list[tuple[int, int]] = []
         n = len(t)
         for last, value in self._auto.iter(t) if found is None else found:
             if type(value) is tuple:
-                entries: tuple[_Entry, ...] = value
+                entries: tuple[Entry, ...] = value
             elif type(value) is int:
                 continue
             else:
@@ -258,7 +180,7 @@ class KeywordStage(ScanningStage):
                     while start > floor and t[start - 1].isalpha():
                         start -= 1
                 if j < n and (t[j].isalpha() or _touches(t[j], e.right)):
-                    if e.suffix_ok or e.right == _NONE:
+                    if e.suffix_ok or e.right == NONE:
                         cap = min(n, j + _MAX_EXTEND)
                     elif e.exact:
                         continue
@@ -266,7 +188,7 @@ class KeywordStage(ScanningStage):
                         cap = min(n, j + _MAX_SUFFIX + 1)
                     while stop < cap and t[stop].isalpha():
                         stop += 1
-                    if not (e.suffix_ok or e.right == _NONE) and t[j:stop] not in INFLECTIONS:
+                    if not (e.suffix_ok or e.right == NONE) and t[j:stop] not in INFLECTIONS:
                         continue
                 if e.is_exception:
                     excs.append((start, stop))
@@ -286,7 +208,7 @@ class KeywordStage(ScanningStage):
         return out
 
     def _matches(self, to_original: Callable[[int, int], tuple[int, int]],
-                 hits: list[tuple[int, int, _Entry]],
+                 hits: list[tuple[int, int, Entry]],
                  best: dict[tuple[int, int], Match] | None = None) -> list[Match]:
         """Hits of one spelling → Matches with original spans (`to_original` maps them), one per
         span: the most severe, then (within one spelling) the most specific; an earlier
@@ -300,7 +222,7 @@ class KeywordStage(ScanningStage):
             span = to_original(s, x)
             old = best.get(span)
             if old is not None:
-                rank, old_rank = _SEV_RANK[e.term.severity], _SEV_RANK[Severity(old.severity)]
+                rank, old_rank = SEV_RANK[e.term.severity], SEV_RANK[Severity(old.severity)]
                 if rank < old_rank or (rank == old_rank and (
                         span not in mine or e.specific <= mine[span])):
                     continue
