@@ -112,6 +112,7 @@ COMMENTS = {
     "api.api_keys": "Accepted API keys, JSON list (secret); requests need `Authorization: Bearer <key>`",
     "api.rate_limit_per_minute": "Requests per key per minute; 0 = unlimited",
     "api.max_body_bytes": "Largest request body accepted, in bytes",
+    "api.metrics_need_key": "/metrics on the API port asks for an API key too (Prometheus: authorization credentials)",
     "logging.level": "DEBUG | INFO | WARNING | ERROR",
     "logging.format": "text | json (JSON lines; same as --log-format json)",
 }

@@ -122,6 +122,7 @@ class ApiSettings(_Group):
     api_keys: SecretList = Field(default_factory=list)
     rate_limit_per_minute: int = Field(default=120, ge=0)  # per key; 0 = unlimited
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    metrics_need_key: bool = False  # /metrics on the API port asks for an API key too (Prometheus: authorization)
 
     _split = field_validator("api_keys", mode="before")(_split_list)
 

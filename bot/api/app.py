@@ -47,15 +47,20 @@ def served_model(settings: Settings) -> str:
 
 
 class AccessMiddleware:
-    """Bearer key check and per-caller rate limit for /v1/*, before the body is read or parsed."""
+    """Bearer key check and per-caller rate limit for /v1/* (and /metrics with `api.metrics_need_key`),
+    before the body is read or parsed."""
 
-    def __init__(self, app: ASGIApp, *, ring: KeyRing, limiter: RateLimiter) -> None:
+    def __init__(self, app: ASGIApp, *, ring: KeyRing, limiter: RateLimiter, metrics_need_key: bool = False) -> None:
         self.app = app
         self.ring = ring
         self.limiter = limiter
+        self.metrics_need_key = metrics_need_key
+
+    def _protected(self, path: str) -> bool:
+        return path.startswith(PROTECTED_PREFIX) or (self.metrics_need_key and path == "/metrics")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(PROTECTED_PREFIX):
+        if scope["type"] != "http" or not self._protected(str(scope.get("path", ""))):
             await self.app(scope, receive, send)
             return
         try:
@@ -134,7 +139,8 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api.max_body_bytes)
-    app.add_middleware(AccessMiddleware, ring=ring, limiter=RateLimiter(settings.api.rate_limit_per_minute))
+    app.add_middleware(AccessMiddleware, ring=ring, limiter=RateLimiter(settings.api.rate_limit_per_minute),
+                       metrics_need_key=settings.api.metrics_need_key)
 
     def moderation_settings() -> ModerationSettings:
         current = getattr(core.moderator, "settings", None)  # hot-reloaded moderation settings when available

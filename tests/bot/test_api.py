@@ -119,6 +119,15 @@ def test_metrics_endpoint_counts_api_traffic(server: ApiServer, client: openai.O
     assert 'parley_verdicts_total{action="allow",direction="output"}' in text
 
 
+def test_metrics_can_require_a_key(tmp_path: Path) -> None:
+    with api_server(make_settings(tmp_path, metrics_need_key=True)) as srv:
+        assert httpx.get(srv.base_url + "/metrics").status_code == 401
+        assert httpx.get(srv.base_url + "/metrics", headers=auth("sk-wrong")).status_code == 401
+        scraped = httpx.get(srv.base_url + "/metrics", headers=auth())
+        assert scraped.status_code == 200 and "parley_" in scraped.text
+        assert httpx.get(srv.base_url + "/healthz").status_code == 200  # health checks stay open
+
+
 @pytest.mark.parametrize("headers", [{}, auth("sk-wrong"), {"Authorization": KEY}, {"Authorization": "Basic " + KEY}])
 def test_missing_or_wrong_key_is_401(server: ApiServer, headers: dict[str, str]) -> None:
     for path, body in (("/v1/chat/completions", {"model": "x", "messages": [{"role": "user", "content": "hi"}]}),
