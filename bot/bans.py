@@ -16,7 +16,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.outbox import Outbox
-from bot.review import ReviewDesk, actor_name
+from bot.review import ReviewDesk, replied_announcement
 from pipeline.store import Store
 
 log = logging.getLogger("parley.bot.bans")
@@ -26,7 +26,6 @@ BAN_USAGE = ("Usage: /ban <user or chat id> [reason], or reply /ban to a held re
 UNBAN_USAGE = "Usage: /unban <user or chat id>"
 ONLY_MODERATORS = "Only moderators can ban or unban."
 _ID = re.compile(r"-?[1-9][0-9]{0,18}")
-_ANNOUNCED_CHAT = re.compile(r"Held reply #[0-9]+ \(chat (-?[0-9]+),")
 LIST_LIMIT = 50
 
 
@@ -35,10 +34,9 @@ def ban_target(message: Message) -> tuple[int | None, str | None]:
     parts = (message.text or "").split(maxsplit=2)
     if len(parts) >= 2 and _ID.fullmatch(parts[1]):
         return int(parts[1]), (parts[2].strip() if len(parts) > 2 else None) or None
-    replied = message.reply_to_message
-    announced = _ANNOUNCED_CHAT.match(replied.text or "") if replied is not None else None
+    announced = replied_announcement(message)
     if announced is not None:
-        return int(announced.group(1)), " ".join(parts[1:]).strip() or None
+        return announced[1], " ".join(parts[1:]).strip() or None
     return None, None
 
 
@@ -60,21 +58,13 @@ class BanDesk:
                      user_id, chat.id if chat else None)
         return banned
 
-    async def _moderator(self, update: Update, event: str) -> tuple[Message, int, str] | None:
-        """(message, chat id, actor) when a moderator sent this command; otherwise refuse it."""
-        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-        if message is None or chat is None or user is None:
-            return None
-        actor = actor_name(user)
-        if not self.review.is_moderator(user.id):
-            await self.store.audit(f"{event}_denied", chat_id=chat.id, actor=actor,
-                                   detail={"text": (message.text or "")[:100]})
-            await self.outbox.send(chat.id, ONLY_MODERATORS, kind="notice")
-            return None
-        return message, chat.id, actor
+    async def _moderator(self, update: Update, denied: str) -> tuple[Message, int, str] | None:
+        message = update.effective_message
+        return await self.review.moderator_command(update, denied=denied, refusal=ONLY_MODERATORS,
+                                                   detail={"text": (message.text or "")[:100]} if message else None)
 
     async def on_ban(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        found = await self._moderator(update, "ban")
+        found = await self._moderator(update, "ban_denied")
         if found is None:
             return
         message, chat_id, actor = found
@@ -90,7 +80,7 @@ class BanDesk:
         await self.outbox.send(chat_id, text, kind="notice")
 
     async def on_unban(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        found = await self._moderator(update, "unban")
+        found = await self._moderator(update, "unban_denied")
         if found is None:
             return
         message, chat_id, actor = found
@@ -104,7 +94,7 @@ class BanDesk:
         await self.outbox.send(chat_id, text, kind="notice")
 
     async def on_bans(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        found = await self._moderator(update, "bans")
+        found = await self._moderator(update, "bans_denied")
         if found is None:
             return
         _, chat_id, _ = found

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
@@ -38,7 +38,7 @@ _CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
 PREVIEW_UNITS = 1500  # per quoted text
 MESSAGE_UNITS = 4000  # a whole announcement, under Telegram's 4096
 EDIT_PREVIEW_UNITS = 600  # a moderator's edit, shown under the decision
-_ANNOUNCEMENT = re.compile(r"Held reply #([1-9][0-9]{0,17}) \(")
+_ANNOUNCEMENT = re.compile(r"Held reply #([1-9][0-9]{0,17}) \(chat (-?[0-9]+),")  # format_held's first line
 _EDIT_BY_ID = re.compile(r"#([1-9][0-9]{0,17})\s+(.+)", re.DOTALL)
 EDIT_USAGE = ("Usage: reply /edit <new reply> to a held reply in the moderator chat (or /edit #<id> <new reply>): "
               "approves it and sends your text instead of the draft.")
@@ -84,7 +84,7 @@ def _units(text: str) -> int:
 def _clip(text: str, units: int = PREVIEW_UNITS) -> str:
     if _units(text) <= units:
         return text
-    tail = f"… (+{{}} chars; see `parley review show`)"
+    tail = "… (+{} chars; see `parley review show`)"
     out: list[str] = []
     used = len(tail) + 8  # room for the count
     for ch in text:
@@ -114,6 +114,16 @@ def format_decision(held: HeldReply) -> str:
         f"✏️ Sent instead:\n{_clip(held.final_text, EDIT_PREVIEW_UNITS)}\n\n✅ Approved with edits"
     decision = f"{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
     return f"{_clip(format_held(held), MESSAGE_UNITS - _units(decision) - 2)}\n\n{decision}"
+
+
+def replied_announcement(message: Message) -> tuple[int, int, int] | None:
+    """(held id, the item's chat id, the announcement's message id) when `message` replies to the
+    moderator-chat announcement of a held item (Telegram supplies the replied message's text)."""
+    replied = message.reply_to_message
+    found = _ANNOUNCEMENT.match(replied.text or "") if replied is not None else None
+    if replied is None or found is None:
+        return None
+    return int(found.group(1)), int(found.group(2)), replied.message_id
 
 
 def keyboard(held_id: int) -> InlineKeyboardMarkup:
@@ -264,36 +274,46 @@ class ReviewDesk:
         await self._edit_decided(decided, pressed)
         self.kick()
 
-    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/edit: approve a held reply with the moderator's own text instead of the draft."""
+    async def moderator_command(
+        self, update: Update, *, denied: str, refusal: str, detail: dict[str, Any] | None = None,
+    ) -> tuple[Message, int, str] | None:
+        """(message, chat id, actor) when a moderator sent this command; otherwise an audit row
+        (`denied`) and the `refusal` text, and None."""
         message, user, chat = update.effective_message, update.effective_user, update.effective_chat
         if message is None or chat is None or user is None:
-            return
+            return None
         actor = actor_name(user)
         if not self.is_moderator(user.id):
-            await self.store.audit("review_denied", chat_id=chat.id, actor=actor, detail={"command": "edit"})
-            await self.outbox.send(chat.id, "Only moderators can decide held replies.", kind="notice")
+            await self.store.audit(denied, chat_id=chat.id, actor=actor, detail=detail)
+            await self.outbox.send(chat.id, refusal, kind="notice")
+            return None
+        return message, chat.id, actor
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/edit: approve a held reply with the moderator's own text instead of the draft."""
+        found = await self.moderator_command(update, denied="review_denied", detail={"command": "edit"},
+                                             refusal="Only moderators can decide held replies.")
+        if found is None:
             return
+        message, chat_id, actor = found
         parts = (message.text or "").split(maxsplit=1)
         rest = parts[1].strip() if len(parts) > 1 else ""
-        replied = message.reply_to_message
-        announced = _ANNOUNCEMENT.match(replied.text or "") if replied is not None else None
+        announced = replied_announcement(message)
         by_id = _EDIT_BY_ID.fullmatch(rest)
-        held_id, text = ((int(announced.group(1)), rest) if announced is not None else
+        held_id, text = ((announced[0], rest) if announced is not None else
                          (int(by_id.group(1)), by_id.group(2).strip()) if by_id is not None else (None, ""))
         if held_id is None or not text:
-            await self.outbox.send(chat.id, EDIT_USAGE, kind="notice")
+            await self.outbox.send(chat_id, EDIT_USAGE, kind="notice")
             return
         decided = await self.pipeline.decide(held_id, approve=True, decided_by=actor, text=text)
         if decided is None:
             current = await self.store.get_held(held_id)
             answer = f"No held reply #{held_id}." if current is None else \
                 f"#{held_id} is already {current.state} by {current.decided_by}; nothing changed."
-            await self.outbox.send(chat.id, answer, kind="notice")
+            await self.outbox.send(chat_id, answer, kind="notice")
             return
-        await self.outbox.send(chat.id, f"#{held_id} approved with your edit: sending it to the user.", kind="notice")
-        pressed = (chat.id, replied.message_id) if announced is not None and replied is not None else None
-        await self._edit_decided(decided, pressed)
+        await self.outbox.send(chat_id, f"#{held_id} approved with your edit: sending it to the user.", kind="notice")
+        await self._edit_decided(decided, (chat_id, announced[2]) if announced is not None else None)
         self.kick()
 
     async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
