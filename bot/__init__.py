@@ -16,8 +16,8 @@ _EXPORTS = {
     "Outbox": "bot.outbox",
     "RateLimits": "bot.ratelimit",
     "ReviewDesk": "bot.review",
-    "parse_callback": "bot.review",
-    "encode_callback": "bot.review",
+    "parse_callback": "bot.review_text",
+    "encode_callback": "bot.review_text",
     "split_message": "bot.splitting",
     "utf16_len": "bot.splitting",
 }
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from bot.outbox import Outbox
     from bot.processor import PerChatUpdateProcessor
     from bot.ratelimit import RateLimits
-    from bot.review import ReviewDesk, encode_callback, parse_callback
+    from bot.review import ReviewDesk
+    from bot.review_text import encode_callback, parse_callback
     from bot.runner import BotRunner, run_bot
     from bot.splitting import split_message, utf16_len
 

@@ -12,6 +12,7 @@ from telegram.request import HTTPXRequest
 from bot.bans import BanDesk
 from bot.handlers import ChatHandlers
 from bot.ingest import ParleyBot, UpdateIngest
+from bot.optional import OptionalCalls
 from bot.outbox import Outbox
 from bot.processor import PerChatUpdateProcessor
 from bot.ratelimit import ParleyRateLimiter, RateLimits
@@ -52,12 +53,14 @@ def build_application(
     processor = PerChatUpdateProcessor()
     app = Application.builder().bot(bot).updater(None).job_queue(None).concurrent_updates(processor).build()
     outbox = Outbox(bot, core.store, parse_mode=t.parse_mode, retries=t.send_retries, retry_s=t.outbox_retry_s)
-    review = ReviewDesk(store=core.store, pipeline=core.pipeline, outbox=outbox, settings=settings)
+    optional = OptionalCalls()
+    review = ReviewDesk(store=core.store, pipeline=core.pipeline, outbox=outbox, settings=settings, optional=optional)
     ingest = UpdateIngest(app, core.store, processor, outbox, poll_timeout_s=t.poll_timeout_s)
     slots = max(64, 2 * settings.generation.max_batch_size)
     bans = BanDesk(store=core.store, outbox=outbox, review=review)
     services = Services(settings=settings, core=core, bot=bot, outbox=outbox, review=review, bans=bans,
-                        ingest=ingest, processor=processor, generation_slots=asyncio.Semaphore(slots))
+                        ingest=ingest, processor=processor, generation_slots=asyncio.Semaphore(slots),
+                        optional=optional)
     app.bot_data[SERVICES_KEY] = services
     ChatHandlers(services).register(app)
     app.add_handler(CallbackQueryHandler(review.on_callback))
@@ -86,6 +89,7 @@ def bot_commands(settings: Settings) -> tuple[list[BotCommand], list[BotCommand]
 
 
 async def set_commands(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """The command menus (cosmetic: the commands work without them; the runner treats it as optional)."""
     common, moderators = bot_commands(settings)
     await app.bot.set_my_commands(common)
     if settings.telegram.moderator_chat_id is not None:

@@ -16,7 +16,8 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.outbox import Outbox
-from bot.review import ReviewDesk, replied_announcement
+from bot.review import ReviewDesk
+from bot.review_text import replied_announcement
 from pipeline.store import Store
 
 log = logging.getLogger("parley.bot.bans")

@@ -19,9 +19,9 @@ from typing import Any
 
 from telegram import Bot, Message, MessageEntity, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.optional import OptionalCalls
 from bot.services import Services
 from bot.splitting import sanitize
 from pipeline.types import Reply
@@ -81,16 +81,17 @@ class Quota:
 
 
 @contextlib.asynccontextmanager
-async def typing(bot: Bot, chat_id: int, delay_s: float = TYPING_DELAY_S) -> AsyncIterator[None]:
-    """Show "typing…" while the body runs (best effort; after a short delay)."""
+async def typing(
+    bot: Bot, chat_id: int, delay_s: float = TYPING_DELAY_S, optional: OptionalCalls | None = None,
+) -> AsyncIterator[None]:
+    """Show "typing…" while the body runs (best effort, after a short delay; stops for good once
+    the server turns out not to offer sendChatAction)."""
+    calls = optional or OptionalCalls()
 
     async def keep_typing() -> None:
         await asyncio.sleep(delay_s)
-        while True:
-            try:
-                await bot.send_chat_action(chat_id, ChatAction.TYPING)
-            except TelegramError as err:
-                log.debug("chat action failed: %s", err)
+        while calls.available("sendChatAction"):
+            await calls.call("sendChatAction", lambda: bot.send_chat_action(chat_id, ChatAction.TYPING))
             await asyncio.sleep(TYPING_EVERY_S)
 
     task = asyncio.create_task(keep_typing())
@@ -189,7 +190,7 @@ class ChatHandlers:
         chat, message = update.effective_chat, update.effective_message
         assert chat is not None
         try:
-            async with self.s.generation_slots, typing(self.s.bot, chat.id, self.typing_delay_s):
+            async with self.s.generation_slots, typing(self.s.bot, chat.id, self.typing_delay_s, self.s.optional):
                 reply = await produce()
         except Exception:
             await self._say(update, self.s.settings.moderation.texts.error)

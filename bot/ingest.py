@@ -45,6 +45,9 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 TOKEN_REJECTED = ("config error: telegram.token was rejected by the Bot API (401 Unauthorized); "
                   "check PARLEY_TELEGRAM__TOKEN")
 POLL_LIMIT = 100
+# a server that answers getUpdates at once instead of long polling (or a 0 s poll timeout) is asked
+# again after this pause, not in a busy loop
+EMPTY_POLL_PAUSE_S = 0.2
 
 
 class ParleyBot(ExtBot[int]):
@@ -147,7 +150,9 @@ class UpdateIngest:
     async def poll(self) -> None:
         """Long polling until cancelled; the offset only advances past committed rows."""
         failures = 0
+        loop = asyncio.get_running_loop()
         while True:
+            asked = loop.time()
             try:
                 batch = await self.bot.get_raw_updates(
                     offset=self.offset, timeout=self.poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
@@ -170,6 +175,9 @@ class UpdateIngest:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
+            if not batch and loop.time() - asked < EMPTY_POLL_PAUSE_S:
+                await asyncio.sleep(EMPTY_POLL_PAUSE_S)
+                continue
             try:
                 for raw in batch:
                     await self.accept(raw)

@@ -6,6 +6,10 @@ decided-but-undelivered item, whether it was decided with a button or with `parl
 Buttons carry only `mod:a:<id>` / `mod:r:<id>`; /edit (a reply to an announcement) approves with the
 moderator's own text. Decisions go through Pipeline.decide, which is atomic, so a second press (or a
 console decision racing a button) changes nothing.
+
+Editing the announcement and answering the button press are optional (bot.optional): the decision
+is stored and delivered without them, and when the announcement cannot be edited the outcome is
+posted to the moderator chat as a new message. Texts and button data live in bot.review_text.
 """
 
 from __future__ import annotations
@@ -13,17 +17,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Message, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.optional import OptionalCalls
 from bot.outbox import Outbox, retry_after_seconds
+from bot.review_text import (
+    QUEUE_LIMIT,
+    actor_name,
+    announces,
+    format_decision,
+    format_held,
+    format_outcome,
+    format_queue,
+    keyboard,
+    parse_callback,
+    replied_announcement,
+)
 from pipeline.settings import Settings
 from pipeline.store import HeldReply, Store
 
@@ -33,113 +47,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("parley.bot.review")
 T = TypeVar("T")
 
-MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
-_CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
-PREVIEW_UNITS = 1500  # per quoted text
-MESSAGE_UNITS = 4000  # a whole announcement, under Telegram's 4096
-EDIT_PREVIEW_UNITS = 600  # a moderator's edit, shown under the decision
-_ANNOUNCEMENT = re.compile(r"Held reply #([1-9][0-9]{0,17}) \(chat (-?[0-9]+),")  # format_held's first line
 _EDIT_BY_ID = re.compile(r"#([1-9][0-9]{0,17})\s+(.+)", re.DOTALL)
 EDIT_USAGE = ("Usage: reply /edit <new reply> to a held reply in the moderator chat (or /edit #<id> <new reply>): "
               "approves it and sends your text instead of the draft.")
-QUEUE_LIMIT = 30
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewCallback:
-    held_id: int
-    approve: bool
-
-
-def encode_callback(held_id: int, *, approve: bool) -> str:
-    data = f"mod:{'a' if approve else 'r'}:{held_id}"
-    if held_id < 1 or len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"held id {held_id} cannot be encoded as callback data")
-    return data
-
-
-def parse_callback(data: object) -> ReviewCallback | None:
-    """Strict parse of button data; None for anything that is not exactly ours."""
-    if not isinstance(data, str) or len(data.encode("utf-8", "surrogatepass")) > MAX_CALLBACK_BYTES:
-        return None
-    m = _CALLBACK.fullmatch(data)
-    if m is None:
-        return None
-    return ReviewCallback(int(m.group(2)), m.group(1) == "a")
-
-
-def actor_name(user: User) -> str:
-    return f"@{user.username} ({user.id})" if user.username else f"{user.full_name} ({user.id})"
-
-
-def _when(ts: float | None) -> str:
-    return datetime.fromtimestamp(time.time() if ts is None else ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _units(text: str) -> int:
-    """Length in UTF-16 code units, as Telegram counts it."""
-    return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
-
-
-def _clip(text: str, units: int = PREVIEW_UNITS) -> str:
-    if _units(text) <= units:
-        return text
-    tail = "… (+{} chars; see `parley review show`)"
-    out: list[str] = []
-    used = len(tail) + 8  # room for the count
-    for ch in text:
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > units:
-            break
-        out.append(ch)
-    return "".join(out) + tail.format(len(text) - len(out))
-
-
-def format_held(held: HeldReply) -> str:
-    """The moderator-chat text of a held item (plain text: nothing in it is interpreted)."""
-    verdict = held.verdict or {}
-    reasons = ", ".join(str(r) for r in verdict.get("reasons") or []) or "-"
-    scores = ", ".join(f"{k} {float(v):.2f}" for k, v in sorted((verdict.get("scores") or {}).items())) or "-"
-    matches = ", ".join(f"{m.get('term')} [{m.get('category')}/{m.get('severity')}]"
-                        for m in verdict.get("matches") or [] if isinstance(m, dict)) or "-"
-    return _clip(
-        f"Held reply #{held.id} (chat {held.chat_id}, {held.source})\n"
-        f"Reasons: {_clip(reasons, PREVIEW_UNITS // 3)}\nScores: {scores}\nMatches: {_clip(matches, PREVIEW_UNITS // 3)}\n\n"
-        f"User wrote:\n{_clip(held.user_text)}\n\nDraft reply:\n{_clip(held.reply_text)}", MESSAGE_UNITS
-    )
-
-
-def format_decision(held: HeldReply) -> str:
-    mark = "❌ Rejected" if held.state != "approved" else "✅ Approved" if held.final_text is None else \
-        f"✏️ Sent instead:\n{_clip(held.final_text, EDIT_PREVIEW_UNITS)}\n\n✅ Approved with edits"
-    decision = f"{mark} by {held.decided_by or 'unknown'} at {_when(held.decided_at)}"
-    return f"{_clip(format_held(held), MESSAGE_UNITS - _units(decision) - 2)}\n\n{decision}"
-
-
-def replied_announcement(message: Message) -> tuple[int, int, int] | None:
-    """(held id, the item's chat id, the announcement's message id) when `message` replies to the
-    moderator-chat announcement of a held item (Telegram supplies the replied message's text)."""
-    replied = message.reply_to_message
-    found = _ANNOUNCEMENT.match(replied.text or "") if replied is not None else None
-    if replied is None or found is None:
-        return None
-    return int(found.group(1)), int(found.group(2)), replied.message_id
-
-
-def keyboard(held_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("Approve", callback_data=encode_callback(held_id, approve=True)),
-        InlineKeyboardButton("Reject", callback_data=encode_callback(held_id, approve=False)),
-    ]])
 
 
 class ReviewDesk:
-    def __init__(self, *, store: Store, pipeline: "Pipeline", outbox: Outbox, settings: Settings) -> None:
+    def __init__(
+        self, *, store: Store, pipeline: "Pipeline", outbox: Outbox, settings: Settings,
+        optional: OptionalCalls | None = None,
+    ) -> None:
         self.store = store
         self.pipeline = pipeline
         self.outbox = outbox
         self.settings = settings
         self.bot = outbox.bot
+        self.optional = optional or OptionalCalls()
         self._wake = asyncio.Event()
         self._stopping = False
         self._sync_lock = asyncio.Lock()
@@ -222,21 +145,32 @@ class ReviewDesk:
             await self._edit_decided(held)
 
     async def _edit_decided(self, held: HeldReply, pressed: tuple[int, int] | None = None) -> None:
-        """Show the decision on the recorded moderator message (and on the pressed one, if another)."""
+        """Show the decision on the recorded moderator message (and on the pressed one, if another).
+        Where that fails, the outcome goes to that chat as a new message, so moderators still see it."""
         self._edited.add(held.id)
         targets = {pressed} if pressed is not None else set()
         if held.moderator_chat_id is not None and held.moderator_message_id is not None:
             targets.add((held.moderator_chat_id, held.moderator_message_id))
-        for chat_id, message_id in targets:
-            await self._edit(held, chat_id, message_id)
+        unedited = {chat_id for chat_id, message_id in sorted(targets) if not await self._edit(held, chat_id, message_id)}
+        for chat_id in sorted(unedited):
+            await self.outbox.send(chat_id, format_outcome(held), kind="notice", ref_id=held.id)
 
-    async def _edit(self, held: HeldReply, chat_id: int, message_id: int) -> None:
+    async def _edit(self, held: HeldReply, chat_id: int, message_id: int) -> bool:
+        """Whether the message now shows the decision (cosmetic: the decision itself is stored)."""
+        if not self.optional.available("editMessageText"):
+            return False
         try:
             await _with_retries(lambda: self.bot.edit_message_text(format_decision(held), chat_id=chat_id,
                                                                    message_id=message_id))
-        except TelegramError as err:  # cosmetic: the decision itself is stored
-            if "not modified" not in str(err):
-                log.warning("could not update the moderator message of #%s: %s", held.id, err)
+        except BadRequest as err:
+            if "not modified" in err.message:
+                return True  # it already shows this decision
+            self.optional.failed("editMessageText", err)
+            return False
+        except TelegramError as err:
+            self.optional.failed("editMessageText", err)
+            return False
+        return True
 
     # -- Telegram handlers -------------------------------------------------------------
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -248,31 +182,36 @@ class ReviewDesk:
         parsed = parse_callback(query.data)
         if parsed is None:
             await self.store.audit("review_invalid", actor=actor, detail={"data": str(query.data)[:100]})
-            await _answer(query.answer("This button is not valid.", show_alert=True))
+            await self._answer_press(lambda: query.answer("This button is not valid.", show_alert=True))
             return
         if not self.is_moderator(user.id):
             await self.store.audit("review_denied", actor=actor, ref_id=parsed.held_id,
                                    detail={"approve": parsed.approve})
-            await _answer(query.answer("Only moderators can decide held replies.", show_alert=True))
+            await self._answer_press(lambda: query.answer("Only moderators can decide held replies.", show_alert=True))
             return
         held = await self.store.get_held(parsed.held_id)
         message = query.message
         pressed = (message.chat.id, message.message_id) if message is not None else None
-        if held is None or not _announces(message, held):
+        if held is None or not announces(message, held):
             await self.store.audit("review_invalid", actor=actor, ref_id=parsed.held_id,
                                    detail={"data": query.data, "reason": "unknown item" if held is None else "wrong message"})
-            await _answer(query.answer("This button does not match a held reply.", show_alert=True))
+            await self._answer_press(lambda: query.answer("This button does not match a held reply.", show_alert=True))
             return
         decided = await self.pipeline.decide(parsed.held_id, approve=parsed.approve, decided_by=actor)
         if decided is None:
             current = await self.store.get_held(parsed.held_id) or held
-            await _answer(query.answer(f"Already {current.state} by {current.decided_by}.", show_alert=True))
+            await self._answer_press(lambda: query.answer(f"Already {current.state} by {current.decided_by}.", show_alert=True))
             if current.id not in self._edited or (message is not None and getattr(message, "reply_markup", None)):
                 await self._edit_decided(current, pressed)
             return
-        await _answer(query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
+        await self._answer_press(lambda: query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
         await self._edit_decided(decided, pressed)
         self.kick()
+
+    async def _answer_press(self, make: Callable[[], Awaitable[Any]]) -> None:
+        """Callback answers are best effort: a query older than ~15 min can no longer be answered,
+        and some Bot API servers lack answerCallbackQuery (the decision goes on regardless)."""
+        await self.optional.call("answerCallbackQuery", make)
 
     async def moderator_command(
         self, update: Update, *, denied: str, refusal: str, detail: dict[str, Any] | None = None,
@@ -334,39 +273,6 @@ class ReviewDesk:
             text += (f"\n\n{failed} message(s) could not be delivered (refused by Telegram, e.g. the user "
                      "blocked the bot); see the audit log (delivery_failed).")
         await self.outbox.send(chat.id, text, kind="queue")
-
-
-def _announces(message: object, held: HeldReply) -> bool:
-    """Whether the pressed message is an announcement of this item (forged data under another item's
-    message is refused). Telegram, not the client, supplies the message, so its text is trustworthy;
-    an item announced twice (crash between posting and recording) is accepted from either message."""
-    if message is None:
-        return False
-    text = getattr(message, "text", None)
-    if isinstance(text, str):
-        return text.startswith(f"Held reply #{held.id} (")
-    ids = (getattr(getattr(message, "chat", None), "id", None), getattr(message, "message_id", None))
-    return ids == (held.moderator_chat_id, held.moderator_message_id)
-
-
-def format_queue(items: list[HeldReply]) -> str:
-    if not items:
-        return "No held replies are waiting."
-    now = time.time()
-    lines = [f"Held replies waiting ({len(items) if len(items) <= QUEUE_LIMIT else f'{QUEUE_LIMIT}+'}):"]
-    for held in items[:QUEUE_LIMIT]:
-        reasons = ", ".join(str(r) for r in (held.verdict or {}).get("reasons") or []) or "-"
-        preview = " ".join(held.reply_text.split())[:80]
-        lines.append(f"#{held.id} · {int((now - held.created_at) // 60)} min · chat {held.chat_id} · {reasons} · {preview}")
-    return "\n".join(lines)
-
-
-async def _answer(call: Awaitable[Any]) -> None:
-    """Callback answers are best effort (a query older than ~15 min can no longer be answered)."""
-    try:
-        await call
-    except TelegramError as err:
-        log.info("could not answer a button press: %s", err)
 
 
 async def _with_retries(make: Callable[[], Awaitable[T]], attempts: int = 3) -> T:

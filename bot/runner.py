@@ -2,9 +2,13 @@
 
 Start-up order: connect (getMe, retried while Telegram is unreachable) → setMyCommands →
 deliver replies left in the outbox → resume stored, unfinished updates → announce/deliver
-held items → poll (or serve the webhook). Shutdown (SIGTERM/SIGINT): stop intake, let
-in-flight updates finish for up to SHUTDOWN_GRACE_S (unfinished ones stay pending in the
-store and are resumed next time), then close Telegram connections; the caller closes the store.
+held items → poll (or serve the webhook). setMyCommands and deleteWebhook are optional
+(bot.optional): a Bot API server without them gets a warning, not a failed start; a rejected
+token (getMe answered 401/404) stays a one-line config error.
+
+Shutdown (SIGTERM/SIGINT): stop intake, let in-flight updates finish for up to
+SHUTDOWN_GRACE_S (unfinished ones stay pending in the store and are resumed next time), then
+close Telegram connections; the caller closes the store.
 
 Metrics (`metrics.enabled`): /metrics and /healthz listen from before the model loads (/healthz
 answers 503 until the bot is up), the process is marked ready once polling/webhook runs.
@@ -21,11 +25,12 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import Application
 
 from bot.app import build_application, set_commands
 from bot.ingest import ALLOWED_UPDATES, TOKEN_REJECTED
+from bot.optional import describe
 from bot.ratelimit import RateLimits
 from bot.services import services_of
 from bot.webhook import WebhookServer
@@ -63,10 +68,7 @@ class BotRunner:
             return False
         await self.app.start()
         self._app_started = True
-        try:
-            await set_commands(self.app, self.s.settings)
-        except TelegramError as err:
-            log.warning("could not register the command list: %s", err)
+        await self.s.optional.call("setMyCommands", lambda: set_commands(self.app, self.s.settings))
         flushed = await self.s.outbox.flush(everything=True)
         if flushed:
             log.info("delivered %d reply(ies) left undelivered by the previous run", flushed)
@@ -110,9 +112,15 @@ class BotRunner:
             self.webhook = WebhookServer(self.s.ingest, url=t.webhook_url, listen=t.webhook_listen,
                                          port=t.webhook_port, secret=secret)
             await self.webhook.start()
-            await bot.set_webhook(t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            try:
+                await bot.set_webhook(t.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            except (InvalidToken, BadRequest) as err:  # getMe passed: the server lacks or refuses setWebhook
+                raise ConfigError(f"config error: the Bot API refused setWebhook for telegram.webhook_url "
+                                  f"({describe(err)}); fix PARLEY_TELEGRAM__WEBHOOK_URL, or unset it to use "
+                                  "long polling") from None
         else:
-            await bot.delete_webhook(drop_pending_updates=False)
+            # only needed when a webhook was registered earlier (getUpdates answers 409 Conflict then)
+            await self.s.optional.call("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
             self._intake = asyncio.create_task(self.s.ingest.poll(), name="polling")
 
     async def _retry_outbox(self, interval_s: float) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.optional import OptionalCalls
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Services:
     ingest: "UpdateIngest"
     processor: "PerChatUpdateProcessor"
     generation_slots: asyncio.Semaphore
+    optional: OptionalCalls = field(default_factory=OptionalCalls)  # calls the bot can do without
 
     @property
     def store(self) -> "Store":

@@ -45,8 +45,13 @@ __all__ = ["DEFAULT_TOKEN", "FakeTelegram", "Fault", "LimitChecker", "SentMessag
 
 
 class FakeTelegram:
-    def __init__(self, *, token: str = DEFAULT_TOKEN, bot_id: int = 7_000_001, username: str = "parley_test_bot") -> None:
+    def __init__(
+        self, *, token: str = DEFAULT_TOKEN, bot_id: int = 7_000_001, username: str = "parley_test_bot",
+        missing_methods: set[str] | None = None,
+    ) -> None:
         self.token = token
+        # a server that implements only some methods: these answer 404 like any unknown method
+        self.missing_methods = {m.lower() for m in missing_methods or ()}
         self.bot_user: dict[str, Any] = {
             "id": bot_id, "is_bot": True, "first_name": "Parley", "username": username, "can_join_groups": True,
             "can_read_all_group_messages": False, "supports_inline_queries": False,
@@ -288,9 +293,9 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
-        handler = getattr(self, f"_m_{method.lower()}", None)
+        handler = None if method.lower() in self.missing_methods else getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
-            return error_response(404, "Not Found: method not found")
+            return error_response(404, "Not Found")
         response: web.Response = await handler(params)
         await self._notify()
         return response

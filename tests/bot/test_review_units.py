@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.formatting import escape_markdown_v2, is_parse_error, render
-from bot.review import MAX_CALLBACK_BYTES, ReviewCallback, encode_callback, format_decision, format_held, parse_callback
+from bot.review_text import (
+    MAX_CALLBACK_BYTES,
+    ReviewCallback,
+    encode_callback,
+    format_decision,
+    format_held,
+    format_outcome,
+    parse_callback,
+)
 from pipeline.store import HeldReply
 
 
@@ -81,3 +89,12 @@ def test_every_announcement_fits_one_telegram_message() -> None:
         assert text.startswith("Held reply #3 (")
         assert len(text.encode("utf-16-le")) // 2 <= 4096
     assert "Approved with edits by @mod (42)" in format_decision(held)
+
+
+def test_outcome_notice_is_short_and_not_an_announcement() -> None:
+    """Posted when the announcement cannot be edited: the decision only, never taken for an announcement."""
+    rejected = format_outcome(_held(state="rejected", decided_by="@mod (42)", decided_at=0.0))
+    assert rejected == "Decision on held reply #3 (chat 1001):\n❌ Rejected by @mod (42) at 1970-01-01 00:00:00 UTC"
+    edited = format_outcome(_held(state="approved", final_text="🙏" * 3000, decided_by="@mod (42)", decided_at=0.0))
+    assert "Approved with edits by @mod (42)" in edited and len(edited.encode("utf-16-le")) // 2 <= 4096
+    assert not edited.startswith("Held reply #")
