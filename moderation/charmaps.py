@@ -52,9 +52,25 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
         for ch in "0123456789@$":
             auto.add_word(a + ch, 0)
             auto.add_word(ch + a, 1)
-        for b in letters:
-            for ch in LEET_INNER:
+        auto.add_word(a + "+", 0)  # shi+: a final "+" may read t
+        auto.add_word("+" + a, 1)  # +wat: so may a first one
+    leetish = letters + "0123456789@$"
+    for a in leetish:  # b!tch, 8!7ch, sh!!!t, pr!!ck
+        for ch in LEET_INNER:
+            for b in leetish + "".join(LEET_INNER):
                 auto.add_word(a + ch + b, MASK_LEET if ch in MASK_WEAK else 1)
+    for a in "0123456789":  # d1#k, c0%k
+        for sep in ("#", "%", "*", "@", "$"):
+            auto.add_word(a + sep, MASK)
+    leet_items = "013456789@$!|+"  # 5.h.1.t, c u n 7: single letters mixed with leet characters
+    for a in letters + leet_items:
+        for b in letters + leet_items:
+            if a in letters and b in letters:
+                continue
+            for sep in (*join_seps.replace(" ", ""), ". ", ", "):
+                auto.add_word(a + sep + b + sep, JOINABLE)
+            for before in " (\"'[":
+                auto.add_word(before + a + " " + b + " ", JOINABLE)
     for a in letters:
         auto.add_word(a * 3, RUN)
         for b in letters:

@@ -37,7 +37,9 @@ class Entry:
         self.masked_end = key.endswith("*")
         # Ties on one span go to the most specific: a listed term (the longer the better), then
         # a masked spelling derived from a root word (*fuck*), then from a variant (fxcking).
-        self.specific = 1000 + len(term.text) if not derived else int(term.prefix_ok or term.suffix_ok)
+        # Between listed spellings of one key (shit, 5h17) the plain one names the match.
+        self.specific = (1000 + 2 * len(term.text) + (term.text.casefold() == key) if not derived
+                         else int(term.prefix_ok or term.suffix_ok))
         self.right = ALPHA if self.masked_end else edge_kind(key[-1])
         self.prefix_ok = term.prefix_ok and not self.masked_end  # "**meta**" is not "ta**" (tard)
         self.suffix_ok = term.suffix_ok and not self.masked_end
@@ -60,6 +62,8 @@ def derived_entries(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions
     _masked_preference): the writer censored it, and the spelling alone does not say which
     word was meant."""
     out: dict[str, list[Entry]] = {}
+    # Plain spellings first, so a derived key names "shit" rather than a listed "5h17".
+    by_key = dict(sorted(by_key.items(), key=lambda kv: kv[1].text.casefold() != kv[0][0]))
     for synonyms in (False, True):  # "kill-yourself" reports "kill yourself", not "kill your self"
         for (key, *_), term in by_key.items():
             for k in phrase_keys(key, synonyms):

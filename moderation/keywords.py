@@ -14,6 +14,7 @@ name (moderation.names).
 
 from __future__ import annotations
 
+from dataclasses import replace
 import bisect
 import itertools
 import re
@@ -113,7 +114,11 @@ class KeywordStage(ScanningStage):
         for term in terms:  # a later definition of the same term wins (operator lists come last)
             key = term_key(term)
             if key not in exc_keys:
-                by_key[(key, term.prefix_ok, term.suffix_ok, term.exact)] = term
+                slot = (key, term.prefix_ok, term.suffix_ok, term.exact)
+                old = by_key.get(slot)
+                if old is not None and old.text.casefold() == key != term.text.casefold():
+                    term = replace(term, text=old.text)  # its rule, but matches keep the plain name
+                by_key[slot] = term
         self.terms: list[Term] = list(by_key.values())
         self.exceptions: list[Term] = exc_list
         values: dict[str, list[Entry]] = {}

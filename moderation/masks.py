@@ -90,7 +90,7 @@ class MaskedWord(NamedTuple):
         return self.span(self.origin[start], self.origin[end - 1] + 1)
 
 
-def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]] | None:
+def _runs(t: str, sp: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[int, int, bool]] | None:
     """(start, end, inside) of each symbol run (`spans`) in the word t[a:b] that may hide
     letters: inside (between two letters; not an ellipsis, nor a mix of plain separators and
     mask symbols as in "%p.%n") or a trailing run of two or more * # %.
@@ -98,17 +98,18 @@ def _runs(t: str, a: int, b: int, spans: list[tuple[int, int]]) -> list[tuple[in
     None when there is none, or when the word is an ordinary compound (well-known,
     kill-yourself, so-called): single separators between parts of four or more letters, common
     prefixes or short words, which the main spelling already sees. A single separator between
-    two common short words (so-by, go-ok), or a letter and one (d-key), is punctuation."""
+    two common short words (so-by, go-ok), or a letter and one (d-key), is punctuation. `sp` is t
+    after leetspeak, which says what is a letter (d1#k)."""
     out = []
     compound = True
     part = a
     for k, (s, e) in enumerate(spans):
-        if s == a or t[s - 1] not in _LETTERS:
+        if s == a or sp[s - 1] not in _LETTERS:
             compound = False
             continue
         if e < b:
             run = t[s:e]
-            if t[e] in _LETTERS and (e - s == 1 or not (_PUNCTUATION.issuperset(run) or (
+            if sp[e] in _LETTERS and (e - s == 1 or not (_PUNCTUATION.issuperset(run) or (
                     not _STRONG.isdisjoint(run) and not _STRONG.issuperset(run)))):
                 if e - s == 1 and t[s] not in _STRONG and s - part <= 3:
                     nxt = spans[k + 1][0] if k + 1 < len(spans) else b
@@ -182,9 +183,9 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
     while k < len(spans):
         s, e = spans[k]
         k += 1
-        if s == 0 or t[s - 1] not in _LETTERS:
+        if s == 0 or spelled[s - 1] not in _LETTERS:
             continue
-        if e < n and t[e] in _LETTERS:  # most runs are punctuation: skip them before any work
+        if e < n and spelled[e] in _LETTERS:  # most runs are punctuation: skip them before any work
             if e - s > 1 and _PUNCTUATION.issuperset(t[s:e]):
                 continue
         elif e - s < 2 or not _TRAILING.issuperset(t[s:e]) or (e < n and t[e] in _WORD_CHARS):
@@ -203,7 +204,7 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
             k += 1
         if b - a > _MAX_WORD or (a > 0 and t[a - 1] == "@"):  # @mentions are handles, not words
             continue
-        runs = _runs(t, a, b, spans[first:k])
+        runs = _runs(t, spelled, a, b, spans[first:k])
         if runs and not runs[-1][2] and t[runs[-1][0]:runs[-1][1]] == "**" and t[max(0, a - 2):a] == "**":
             runs = runs[:-1] or None  # **bold**, not a masked ending
         if runs is None or (addresses and _address(t, a, b)):

@@ -17,7 +17,7 @@ moderation.masks).
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, Match as ReMatch
+from typing import Callable, Iterable, Iterator, Match as ReMatch
 
 from moderation.charmaps import (ALT as _ALT, CONFUSABLES as _CONFUSABLES, LEET_DIGITS as _LEET_DIGITS,
                                  LEET_EDGE as _LEET_EDGE, LEET_INNER as _LEET_INNER, JOINABLE, MASK,
@@ -33,13 +33,22 @@ _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
 
 _LEET_CHARS = "0-9@$!|+("
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(")
+# Mask symbols belong to the token too, so "d1#k" counts two letters around its digit.
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(*#%")
+_LEETISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
+_INNER_RUN = re.compile("[!|+(][!|+(]*")
 _DIGIT_RUN = re.compile("[0-9]+")
 _LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
 # Three or more single letters, each separated by the same one separator (or "x. y. z").
 _JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}([ .*~,:/\\\\'\"^_-]|[.,] ){_LETTER}(?:\\1{_LETTER})+(?!{_LETTER})")
+# The same with leet characters among the letters (5.h.1.t, c u n 7, d-1-c-k): joined before
+# the leet step, which then reads the word.
+_LJ_ITEM = "[a-z013456789@$!|+]"
+_LJ_EDGE = "[a-z0-9@$!|+]"
+_LEET_JOIN = re.compile(f"(?<!{_LJ_EDGE}){_LJ_ITEM}([ .*~,:/\\\\'\"^_-]|[.,] ){_LJ_ITEM}(?:\\1{_LJ_ITEM})+(?!{_LJ_EDGE})")
+_LJ_ITEMS = frozenset("abcdefghijklmnopqrstuvwxyz013456789@$!|+")
 _SPACES = re.compile(" {2,}")
 _RUN3 = re.compile(f"({_LETTER})\\1\\1+")
 _LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
@@ -150,7 +159,21 @@ def _triggers(t: str) -> Triggers:
 
 def joinable_at_start(t: str) -> bool:
     """The trigger words for space-separated letters need a space before; this covers index 0."""
-    return len(t) > 4 and t[1] == " " and _JOIN.match(t) is not None
+    return len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None)
+
+
+def _leet_join(t: str, starts: list[int] | None, ends: list[int] | None
+               ) -> tuple[str, list[int], list[int]] | None:
+    """Remove the separators of single letters mixed with leet characters (5.h.1.t), or None."""
+    cuts: list[tuple[int, int]] = []
+    for m in _LEET_JOIN.finditer(t):
+        seg = m.group()
+        letters = sum(ch.isalpha() for ch in seg)
+        others = sum(ch in _LJ_ITEMS for ch in seg) - letters
+        if letters >= 2 and others:
+            base = m.start()
+            cuts.extend((base + i, base + i + 1) for i, ch in enumerate(seg) if ch not in _LJ_ITEMS)
+    return _delete(t, starts, ends, cuts) if cuts else None
 
 
 def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
@@ -161,27 +184,36 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
     def repl(t: str, start: int, end: int) -> str:
         nonlocal made_run
         tok = t[start:end]
-        if not _LEET_ANY.search(tok.strip("!|+(")) or not _HAS_LETTER.search(tok):
+        n = len(tok)
+        final_t = n >= 4 and tok[-1] == "+" and tok[-2] in _LEETISH  # shi+, cun+: a final "+" reads t
+        first_t = n >= 4 and tok[0] == "+" and tok[1] in _LEETISH  # +wat
+        if not (final_t or first_t) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or not _HAS_LETTER.search(tok)):
             return tok  # only trailing/leading punctuation, or a number
         letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
-        n = len(tok)
         email = "@" in tok and t.startswith(".", end) and end + 1 < len(t) and t[end + 1].isalpha()
         for i, ch in enumerate(tok):
             if ch in _LEET_EDGE:
                 if not (email and ch == "@"):
                     out[i] = _LEET_EDGE[ch]
-            elif (ch in _LEET_INNER and letters >= 3 and 0 < i < n - 1 and tok[i - 1].isalnum()
-                  and tok[i + 1].isalnum()):
-                out[i] = _LEET_INNER[ch]
-                if ch in _ALT:
-                    alt_pos.append(start + i)
-        if letters >= 2:
+        if letters + sum(ch in _LEET_DIGITS for ch in tok) >= 3:  # b!tch, sh!!!t, 8!7ch: a run between two alnums
+            for r in _INNER_RUN.finditer(tok):
+                a, b = r.span()
+                if a > 0 and b < n and tok[a - 1].isalnum() and tok[b].isalnum():
+                    for i in range(a, b):
+                        out[i] = _LEET_INNER[tok[i]]
+                        if tok[i] in _ALT:
+                            alt_pos.append(start + i)
+            if final_t:
+                out[-1] = "t"
+            if first_t:
+                out[0] = "t"
+        if letters >= 2 or (letters and letters + sum(ch in _LEET_DIGITS for ch in tok) >= 3):
             for d in _DIGIT_RUN.finditer(tok):
                 a, b = d.span()
-                left = a > 0 and tok[a - 1] in _LETTERISH
-                right = b < n and tok[b] in _LETTERISH
-                if (left and right) or ((left or right) and b - a <= 2):
+                left = a > 0 and out[a - 1] in _LETTERISH
+                right = b < n and out[b] in _LETTERISH
+                if (left and right) or ((left or right) and (b - a <= 3 or len(set(tok[a:b])) == 1)):
                     for i in range(a, b):
                         if tok[i] in _LEET_DIGITS:
                             out[i] = _LEET_DIGITS[tok[i]]
@@ -242,36 +274,86 @@ def _delete(text: str, starts: list[int] | None, ends: list[int] | None, cuts: l
     return "".join(parts), ns, ne
 
 
-def _join_cuts(m: ReMatch[str]) -> list[tuple[int, int]]:
-    seg = m.group()
-    base = m.start()
-    return [(base + i, base + i + 1) for i, ch in enumerate(seg) if not ch.isalpha()]
+Text3 = tuple[str, list[int] | None, list[int] | None]  # text and its offset map
+
+
+def _join_cut_sets(matches: Iterable[ReMatch[str]], item: Callable[[str], bool],
+                   keep: Callable[[str], bool] = lambda seg: True
+                   ) -> tuple[list[tuple[int, int]], list[tuple[int, int]] | None]:
+    """Cuts that join each kept match's items; and, when a match starts with the word "a" or "i"
+    ("such a c o c k"), the cuts that leave that word apart (None when no match does)."""
+    cuts: list[tuple[int, int]] = []
+    skip: set[tuple[int, int]] = set()
+    for m in matches:
+        seg = m.group()
+        if not keep(seg):
+            continue
+        base = m.start()
+        mine = [(base + i, base + i + 1) for i, ch in enumerate(seg) if not item(ch)]
+        if seg[0] in "ai" and m.group(1) == " " and len(mine) >= 3:
+            skip.add(mine[0])
+        cuts.extend(mine)
+    return cuts, [c for c in cuts if c not in skip] if skip else None
+
+
+def _joined(t: str, starts: list[int] | None, ends: list[int] | None,
+            cut_sets: tuple[list[tuple[int, int]], list[tuple[int, int]] | None]) -> list[Text3]:
+    cuts, alt = cut_sets
+    out = [_delete(t, starts, ends, cuts)]
+    if alt is not None:
+        out.append(_delete(t, starts, ends, alt))
+    return out
+
+
+def _leet_join(t: str, starts: list[int] | None, ends: list[int] | None) -> list[Text3]:
+    """Single letters mixed with leet characters (5.h.1.t) with their separators removed; [] if none."""
+    def mixed(seg: str) -> bool:
+        letters = sum(ch.isalpha() for ch in seg)
+        return letters >= 2 and sum(ch in _LJ_ITEMS for ch in seg) > letters
+
+    cut_sets = _join_cut_sets(_LEET_JOIN.finditer(t), _LJ_ITEMS.__contains__, mixed)
+    return _joined(t, starts, ends, cut_sets) if cut_sets[0] else []
 
 
 def _finish(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
-            may_join: bool, may_run: bool) -> Normalized:
+            may_join: bool, may_run: bool) -> list[Normalized]:
     """Separator joining, space collapsing and letter-run collapsing (deletions only)."""
     if "  " in t:  # first, so that "f  u  c  k" joins like "f u c k"
         t, starts, ends = _delete(t, starts, ends, [(m.start() + 1, m.end()) for m in _SPACES.finditer(t)])
         may_join = True
+    bases: list[Text3] = [(t, starts, ends)]
     if may_join and _JOIN.search(t):
-        cuts = [c for m in _JOIN.finditer(t) for c in _join_cuts(m)]
-        t, starts, ends = _delete(t, starts, ends, cuts)
-    if not may_run or not _RUN3.search(t):
-        return Normalized(t, n0, starts, ends)
-    runs = [m.span() for m in _RUN3.finditer(t)]
-    t2, s2, e2 = _delete(t, starts, ends, [(a + 2, b) for a, b in runs])
-    t1, s1, e1 = _delete(t, starts, ends, [(a + 1, b) for a, b in runs])
-    return Normalized(t2, n0, s2, e2, (Normalized(t1, n0, s1, e1),))
+        bases = _joined(t, starts, ends, _join_cut_sets(_JOIN.finditer(t), str.isalpha))
+    out = []
+    for t, starts, ends in bases:
+        if not may_run or not _RUN3.search(t):
+            out.append(Normalized(t, n0, starts, ends))
+            continue
+        runs = [m.span() for m in _RUN3.finditer(t)]
+        for keep in (2, 1):  # "shiiit" reads "shiit" and "shit"
+            rt, rs, rends = _delete(t, starts, ends, [(a + keep, b) for a, b in runs])
+            out.append(Normalized(rt, n0, rs, rends))
+    return out
 
 
 def _spellings(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
-               trig: Triggers | None = None) -> tuple[list[Normalized], MaskSource | None]:
+               trig: Triggers | None = None, *, joined: bool = False
+               ) -> tuple[list[Normalized], MaskSource | None]:
     positions, may_join, may_run, may_mask = _triggers(t) if trig is None else trig
+    if may_join and not joined and _LEET_JOIN.search(t):
+        versions = _leet_join(t, starts, ends)
+        if versions:
+            out: list[Normalized] = []
+            source: MaskSource | None = None
+            for jt, js, je in versions:
+                found, masked = _spellings(jt, js, je, n0, joined=True)
+                out.extend(found)
+                source = source or masked
+            return out, source
     main, alt, made_run = _leet(t, positions)
-    out = list(_finish(main, starts, ends, n0, may_join, may_run or made_run).all())
+    out = _finish(main, starts, ends, n0, may_join, may_run or made_run)
     if alt is not None:  # leetspeak never creates joinable single letters; it may create runs
-        out.extend(_finish(alt, starts, ends, n0, may_join, True).all())
+        out.extend(_finish(alt, starts, ends, n0, may_join, True))
     return out, (t, main, starts, ends) if may_mask else None
 
 

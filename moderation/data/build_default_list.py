@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -46,6 +47,10 @@ SURGE_CATEGORIES = {
 }
 
 
+_LEET = re.compile("[0-9@$!|+]")
+_PLAIN = re.compile("[a-z' -]+")
+
+
 def _key(term: str) -> str:
     return normalize(term).text.strip()
 
@@ -62,6 +67,8 @@ def read_sources(shared: Path) -> dict[str, tuple[str, str, str, str]]:
     def add(term: str, category: str, severity: str, source: str) -> None:
         term = " ".join(term.split()).lower()
         key = _key(term)
+        if _LEET.search(term) and _PLAIN.fullmatch(key):
+            term = key  # matches report "shit", not the source's "5h17"
         if key and key not in out:
             out[key] = (term, category, severity, source)
 

@@ -24,6 +24,11 @@ ROOTS: dict[str, tuple[str, str]] = {
     "*douchebag*": ("insult", L), "*scumbag*": ("insult", M),
     "*dipshit*": ("insult", M), "*retard*": ("insult", M), "*pedophil*": ("sexual", H),
     "*paedophil*": ("sexual", H), "*slut*": ("insult", M), "*libtard*": ("insult", M),
+    # chat spellings without vowels (no English word holds these letters in a row)
+    "*btch*": ("insult", M), "*bytch*": ("insult", M), "bstrd*": ("insult", M), "pssy*": ("sexual", M),
+    "nggr*": ("slur", H), "fggt*": ("slur", H), "dckhead*": ("insult", M), "*bllsht*": ("profanity", M),
+    "shtty": ("profanity", M), "*dipsht*": ("insult", M), "prck*": ("insult", L), "rtrd*": ("insult", M),
+    "retrd*": ("insult", M), "fuxk*": ("profanity", M),
 }
 
 # Surge canonical form -> (category, severity) for its spelling variants.
@@ -218,6 +223,12 @@ EXCEPTIONS: list[str] = [
     # "wet back" is listed as the slur spelled apart; a wet back is also just wet
     "my wet back", "his wet back", "her wet back", "your wet back", "their wet back", "a wet back",
     "the wet back", "wet back of",
+    # names, dishes, breeds and idioms found by a look-alike probe (third session)
+    "pussy riot", "shittu", "gaylord opryland", "gaylord hotel", "gaylord hotels", "gaylord perry",
+    "faggot and peas", "faggots and peas", "faggots in gravy", "coon cat", "coon cats", "maine coon",
+    "maine coons", "cock crowed", "cock crows", "cock crowing", "the cock crow", "cockcrow",
+    "retard the", "retards the", "retarded the", "retarding the", "to retard",
+    "hoe the", "hoes the", "hoe a row", "hoe the garden", "hoe is in the",
     # surnames and breeds found by a dictionary check of the 60,000 commonest English words
     "spicer", "spicers", "cocker", "cockers",
     # names, places and words with a term inside (the same check, down to the 250,000th word)

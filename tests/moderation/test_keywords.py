@@ -253,3 +253,33 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
         rows = list(csv.DictReader(fh))
     pred = [bool(m) for m in stage.scan_many(r["text"] for r in rows)]
     assert _f1(pred, [r["is_toxic"] == "Toxic" for r in rows]) >= 0.6
+
+
+@pytest.mark.parametrize("text,term", [
+    ("you are a shi+", "shit"), ("cun+", "cunt"), ("+wat", "twat"), ("51u+", "slut"),  # "+" as t at an edge
+    ("sh!!!t", "shit"), ("pr!!!ck", "prick"), ("8!7ch", "bitch"), ("$h111+", "shit"),  # runs and digit-led leet
+    ("d1#k", "dick"), ("s%1t", "shit"),  # a mask beside a leet digit
+    ("5.h.1.t", "shit"), ("c u n 7", "cunt"), ("d-1-c-k", "dick"), ("@ s s h 0 l 3", "asshole"),  # leet, spelled out
+    ("such a c o c k", "cock"), ("what a p u s s y", "pussy"), ("such a p u 5 5 y", "pussy"),  # "a" stays a word
+    ("btch", "btch"), ("a bstrd", "bstrd"), ("pssy", "pssy"),  # vowels dropped
+])
+def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> None:
+    assert term in terms_in(stage, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "C++ and Notepad++", "Disney+ and Apple TV+", "LGBTQ+ rights", "I got an A+", "v1.2.3 is out",
+    "1, 3, 5, 7", "x = a**b", "wait!!!what", "a|b|c", "item#3 and no#1", "p@ss w0rd", "h4x0r sk1llz",
+    "a 1 b 3", "i 4 u", "c3po and r2d2", "100% sure", "such a c o o l day",
+    "Pussy Riot performed in Moscow", "the Shittu family moved in", "a Maine Coon cat", "a coon cat",
+    "The cock crowed at dawn", "retard the ignition timing", "hoe the garden", "faggots and peas",
+])
+def test_leet_lookalikes_stay_clean(stage: KeywordStage, text: str) -> None:
+    assert not stage.scan(text), text
+
+
+def test_a_match_names_the_plain_spelling_of_a_listed_leet_term() -> None:
+    terms = [parse_term("5h17", "t", "profanity"), parse_term("shit", "t", "profanity")]
+    assert {m.term for m in KeywordStage(terms).scan("shit and shiit")} == {"shit"}
+    reversed_order = KeywordStage(terms[::-1])
+    assert {m.term for m in reversed_order.scan("shit and shiit")} == {"shit"}
