@@ -143,7 +143,9 @@ EXTRA: dict[str, tuple[str, str]] = {
     "shut up": ("insult", L), "screw you": ("insult", L), "shut your mouth": ("insult", L), "gtfo": ("profanity", M),
     "gfy": ("profanity", M), "fjb": ("profanity", L), "stfu": ("profanity", M), "wtf": ("profanity", L),
     "lets go brandon": ("profanity", L), "let's go brandon": ("profanity", L),
-    "mfer": ("profanity", M), "mthrfckr": ("profanity", M), "fkn": ("profanity", M),
+    "f off": ("profanity", M), "f you": ("profanity", M), "f u": ("profanity", M),
+    "eff off": ("profanity", L), "eff you": ("profanity", L), "effing": ("profanity", L),
+    "ffs": ("profanity", L), "mfer": ("profanity", M), "mthrfckr": ("profanity", M), "fkn": ("profanity", M),
     "libturd": ("insult", M), "magat": ("insult", M), "magats": ("insult", M),
     "democrap": ("insult", L), "democraps": ("insult", L), "repuke": ("insult", L),
     "repukes": ("insult", L),
@@ -227,8 +229,9 @@ EXCEPTIONS: list[str] = [
     "pussy riot", "shittu", "gaylord opryland", "gaylord hotel", "gaylord hotels", "gaylord perry",
     "faggot and peas", "faggots and peas", "faggots in gravy", "coon cat", "coon cats", "maine coon",
     "maine coons", "cock crowed", "cock crows", "cock crowing", "the cock crow", "cockcrow",
-    "retard the", "retards the", "retarded the", "retarding the", "to retard",
-    "hoe the", "hoes the", "hoe a row", "hoe the garden", "hoe is in the",
+    "retard the growth", "retard the ignition", "retard the timing", "retard the spread",
+    "retard the progress", "retard the development", "retard growth", "retards growth",
+    "hoe the garden", "hoe the weeds", "hoe a row", "hoe the soil", "effinger",
     # surnames and breeds found by a dictionary check of the 60,000 commonest English words
     "spicer", "spicers", "cocker", "cockers",
     # names, places and words with a term inside (the same check, down to the 250,000th word)
