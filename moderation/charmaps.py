@@ -55,12 +55,16 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
         auto.add_word(a + "+", 0)  # shi+: a final "+" may read t
         auto.add_word("+" + a, 1)  # +wat: so may a first one
     leetish = letters + "0123456789@$"
-    for a in leetish:  # b!tch, 8!7ch, sh!!!t, pr!!ck
+    for a in leetish:  # b!tch, 8!7ch
         for ch in LEET_INNER:
-            for b in leetish + "".join(LEET_INNER):
+            for b in leetish:
                 auto.add_word(a + ch + b, MASK_LEET if ch in MASK_WEAK else 1)
-    for a in "0123456789":  # d1#k, c0%k
-        for sep in ("#", "%", "*", "@", "$"):
+    for ch in LEET_INNER:  # sh!!!t, pr!!ck: the end of a run ("wow!! " stays on the fast path)
+        for ch2 in LEET_INNER:
+            for b in leetish:
+                auto.add_word(ch + ch2 + b, 2)
+    for a in "0123456789":  # d1#k, c0*k ("100%" and "$5" stay on the fast path)
+        for sep in "#*":
             auto.add_word(a + sep, MASK)
     leet_items = "013456789@$!|+"  # 5.h.1.t, c u n 7: single letters mixed with leet characters
     for a in letters + leet_items:
