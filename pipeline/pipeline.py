@@ -140,14 +140,12 @@ class Pipeline:
         vd = verdict.to_dict()
         action = verdict.action
         if action in (Action.ALLOW, Action.REDACT):
-            turn = await self.store.add_turn(chat_id, "assistant", verdict.text)
-            if action is Action.REDACT or verdict.reasons:
-                await self.store.audit("verdict", chat_id=chat_id, ref_id=turn.id, verdict=vd)
+            audited = action is Action.REDACT or bool(verdict.reasons)
+            turn = await self.store.add_turn(chat_id, "assistant", verdict.text, audit_verdict=vd if audited else None)
             return Reply(chat_id, verdict.text, str(action), vd, turn.id, draft=draft)
         if action is Action.HOLD:
             held = await self.store.hold(chat_id=chat_id, user_text=user_turn.text, reply_text=draft, verdict=vd,
                                          user_turn_id=user_turn.id, user_message_id=message_id, source=source)
-            await self.store.audit("held", chat_id=chat_id, ref_id=held.id, verdict=vd)
             return Reply(chat_id, self.texts.held, "hold", vd, user_turn.id, held.id, draft=draft)
         await self.store.audit("blocked", chat_id=chat_id, ref_id=user_turn.id, verdict=vd, detail={"draft": draft})
         return Reply(chat_id, self.texts.blocked, "block", vd, user_turn.id, draft=draft)

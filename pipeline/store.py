@@ -203,11 +203,23 @@ class Store(DeliveryMixin, BansMixin):
         return rows[0][0] if rows else None
 
     async def add_turn(
-        self, chat_id: int, role: Role, text: str, *, tokens: int | None = None, message_id: int | None = None
+        self, chat_id: int, role: Role, text: str, *, tokens: int | None = None, message_id: int | None = None,
+        audit_verdict: dict[str, Any] | None = None,
     ) -> Turn:
-        """Append a turn to the chat's current conversation (one statement; the chat is created if new)."""
+        """Append a turn to the chat's current conversation (one statement; the chat is created if new).
+        With `audit_verdict`, a "verdict" audit row is written in the same transaction."""
         now = time.time()
         params = (role, text, tokens, message_id, now, chat_id)
+        if audit_verdict is not None:
+            await self.ensure_chat(chat_id)
+
+            def work(conn: sqlite3.Connection) -> Any:
+                row = conn.execute(_INSERT_TURN, params).fetchone()
+                conn.execute(_INSERT_AUDIT, (now, "verdict", chat_id, None, row[0], json.dumps(audit_verdict), None))
+                return row
+
+            row = await self._transaction(work)
+            return Turn(chat_id, role, text, now, tokens, int(row[0]), int(row[1]))
         rows = await self._write_rows(_INSERT_TURN, params)
         if not rows:  # first turn of an unknown chat
             await self.ensure_chat(chat_id)
@@ -259,14 +271,24 @@ class Store(DeliveryMixin, BansMixin):
         user_turn_id: int | None = None,
         user_message_id: int | None = None,
         source: str = "telegram",
+        audit_actor: str | None = None,
+        audit_detail: dict[str, Any] | None = None,
     ) -> HeldReply:
+        """Queue a held reply and write its "held" audit row in one transaction: a failed write
+        (a full disk) leaves neither, never a held reply without its audit or the reverse."""
         now = time.time()
-        rows = await self._write_rows(
-            "INSERT INTO held_replies (chat_id, user_text, reply_text, verdict_json, state, source, "
-            "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?) RETURNING *",
-            (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
-        )
-        return _held(rows[0])
+
+        def work(conn: sqlite3.Connection) -> Any:
+            row = conn.execute(
+                "INSERT INTO held_replies (chat_id, user_text, reply_text, verdict_json, state, source, "
+                "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?) RETURNING *",
+                (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
+            ).fetchone()
+            conn.execute(_INSERT_AUDIT, (now, "held", chat_id, audit_actor, row["id"], json.dumps(verdict),
+                                         json.dumps(audit_detail) if audit_detail is not None else None))
+            return row
+
+        return _held(await self._transaction(work))
 
     async def get_held(self, held_id: int) -> HeldReply | None:
         rows = await self._rows("SELECT * FROM held_replies WHERE id=?", (held_id,))
@@ -350,7 +372,7 @@ class Store(DeliveryMixin, BansMixin):
         detail: dict[str, Any] | None = None,
     ) -> int:
         cur = await self._exec(
-            "INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) VALUES (?,?,?,?,?,?,?)",
+            _INSERT_AUDIT,
             (time.time(), event, chat_id, actor, ref_id,
              json.dumps(verdict) if verdict is not None else None,
              json.dumps(detail) if detail is not None else None),
@@ -371,6 +393,8 @@ class Store(DeliveryMixin, BansMixin):
         return out
 
 
+_INSERT_AUDIT = ("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) "
+                 "VALUES (?,?,?,?,?,?,?)")
 _INSERT_TURN = (
     "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
     "SELECT chat_id, conversation_id, ?, ?, ?, ?, ? FROM chats WHERE chat_id=? RETURNING id, conversation_id"

@@ -125,9 +125,7 @@ class ChatService:
                           completion_tokens=completion_tokens, timings=timings)
         elif verdict.action is Action.HOLD:
             held = await store.hold(chat_id=caller.chat_id, user_text=last_user, reply_text=result.text, verdict=vd,
-                                    source="api")
-            await store.audit("held", chat_id=caller.chat_id, actor=actor, ref_id=held.id, verdict=vd,
-                              detail={"source": "api"})
+                                    source="api", audit_actor=actor, audit_detail={"source": "api"})
             out = Outcome(self.texts.held, "content_filter", "hold", vd, held.id, prompt_tokens=prompt_tokens,
                           completion_tokens=completion_tokens, timings=timings)
         else:
