@@ -6,6 +6,8 @@ Kept apart from the matcher (moderation.keywords) so each stays small.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from moderation.normalize import normalize
 from moderation.termforms import exception_keys, masked_keys, phrase_keys, respelled_keys, split_keys
 from moderation.types import Severity
@@ -79,9 +81,13 @@ def derived_entries(by_key: dict[tuple[str, bool, bool, bool], Term], exceptions
         out.setdefault(k, []).append(Entry(k, term, False, derived=True))
     for (key, *_), term in by_key.items():
         if term.severity is not Severity.LOW:
-            for k in respelled_keys(key) + split_keys(key):
+            for k in respelled_keys(key):
                 if k not in out and (k, term.prefix_ok, term.suffix_ok, term.exact) not in by_key:
                     out[k] = [Entry(k, term, False)]
+            whole = replace(term, prefix_ok=False, suffix_ok=False)  # "t wat" must not match "can't watch"
+            for k in split_keys(key):
+                if k not in out and (k, False, False, term.exact) not in by_key:
+                    out[k] = [Entry(k, whole, False)]
     for exc in exceptions:
         for k in exception_keys(term_key(exc)):
             out.setdefault(k, []).append(Entry(k, exc, True))

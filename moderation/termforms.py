@@ -89,14 +89,25 @@ def respelled_keys(key: str) -> list[str]:
     return out
 
 
+_LONE_WORDS = frozenset("aiuo")
+_LONE_HEADS = _LONE_WORDS | frozenset("tsdm")
+
+
 def split_keys(key: str) -> list[str]:
-    """A short word split in two by one space (fu ck, bi tch): both halves of two letters or more,
-    and neither a common short word or prefix, so "pen is", "sh it" and "re tard" stay prose.
+    """A short word split in two by one space (fu ck, bi tch, f uck): neither half a common short
+    word or prefix, so "pen is", "sh it" and "re tard" stay prose.
     Longer words are left whole: their halves are often words themselves (wet back)."""
     if not _MIN_MASKED_WORD <= len(key) <= _MAX_SPLIT or not _LETTERS.issuperset(key):
         return []
-    return [key[:i] + " " + key[i:] for i in range(2, len(key) - 1)
-            if not is_short_word(key[:i]) and not is_short_word(key[i:])]
+    return [key[:i] + " " + key[i:] for i in range(1, len(key))
+            if _split_part(key[:i], _LONE_HEADS) and _split_part(key[i:], _LONE_WORDS)]
+
+
+def _split_part(p: str, lone_words: frozenset[str]) -> bool:
+    """Could this half of a split word be a fragment rather than a word of its own? A lone letter
+    counts too (f uck, cun t), except those that are words or chat words (a, i, u, o) and, first,
+    the ends of contractions (can't watch, it's, I'd, I'm)."""
+    return p not in lone_words if len(p) == 1 else not is_short_word(p)
 
 
 def _forms(words: list[str]) -> list[str]:

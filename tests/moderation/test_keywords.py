@@ -262,6 +262,7 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
     ("5.h.1.t", "shit"), ("c u n 7", "cunt"), ("d-1-c-k", "dick"), ("@ s s h 0 l 3", "asshole"),  # leet, spelled out
     ("such a c o c k", "cock"), ("what a p u s s y", "pussy"), ("such a p u 5 5 y", "pussy"),  # "a" stays a word
     ("btch", "btch"), ("a bstrd", "bstrd"), ("pssy", "pssy"),  # vowels dropped
+    ("f uck off", "fuck"), ("you cun t", "cunt"),  # a lone letter split off
 ])
 def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> None:
     assert term in terms_in(stage, text), text
@@ -273,6 +274,7 @@ def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> Non
     "a 1 b 3", "i 4 u", "c3po and r2d2", "100% sure", "such a c o o l day",
     "Pussy Riot performed in Moscow", "the Shittu family moved in", "a Maine Coon cat", "a coon cat",
     "The cock crowed at dawn", "retard the ignition timing", "hoe the garden", "faggots and peas",
+    "I can't watch it", "it's hit or miss", "Ushishi Theme", "I'd like a u-turn",
 ])
 def test_leet_lookalikes_stay_clean(stage: KeywordStage, text: str) -> None:
     assert not stage.scan(text), text
