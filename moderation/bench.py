@@ -7,7 +7,9 @@ figure is the stage's cost and not the harness's. The classifier (random-init De
 shape tiny or bert-base, or the configured one) is timed unbatched (one text per forward pass) and
 batched, end to end (tokenize + forward) and as forward passes alone on windows of exactly
 `--prompt-tokens` tokens (128 by default). `sequential` / `batched` are the whole ModerationEngine,
-one text per call with the classifier unbatched versus batches of texts.
+one text per call with the classifier unbatched versus batches of texts. When onnxruntime is
+installed and the classifier runs on the CPU in float32, the same model exported to ONNX is timed
+batched too (same texts, same batch size): `texts_per_s.classifier_onnx_batched`, `classifier.onnx`.
 """
 
 from __future__ import annotations
@@ -94,6 +96,9 @@ async def run_moderation_bench(options: BenchOptions, settings: Any) -> dict[str
             classifier = await asyncio.to_thread(_classifier_rates, clf_settings, texts, options.prompt_tokens, min_s)
             rates["classifier_unbatched"] = classifier["unbatched_texts_per_s"]
             rates["classifier_batched"] = classifier["batched_texts_per_s"]
+            onnx = classifier.get("onnx") or {}
+            rates["classifier_onnx_batched"] = onnx.get("batched_texts_per_s")
+            notes["classifier_onnx"] = classifier.pop("onnx_note", None)
             classifier["vocab"] = vocab
         engine_settings = m.model_copy(update={"hot_reload": False, **({"classifier": clf_settings} if clf_settings
                                                                          else {})})
@@ -125,7 +130,7 @@ async def _classifier_settings(m: ModerationSettings, shape: str, work: Path, op
         return m.classifier.model_copy(update={"device": str(device)}), None
     ckpt, config_dir, vocab = await asyncio.to_thread(classifier_checkpoint, work, shape, seed=options.seed)
     return m.classifier.model_copy(update={"enabled": True, "model": ckpt, "config_dir": config_dir,
-                                           "device": str(device)}), vocab
+                                           "device": str(device), "onnx_dir": str(work / "onnx")}), vocab
 
 
 def _classifier_rates(settings: Any, texts: list[str], window: int, min_s: float) -> dict[str, Any]:
@@ -136,7 +141,8 @@ def _classifier_rates(settings: Any, texts: list[str], window: int, min_s: float
 
     device = torch.device(settings.device)
     dtype = resolve_dtype(settings.dtype, device)
-    model = ClassifierModel(load_model(settings), device=device, dtype=dtype, max_tokens=settings.max_tokens,
+    loaded = load_model(settings)
+    model = ClassifierModel(loaded, device=device, dtype=dtype, max_tokens=settings.max_tokens,
                             stride=settings.chunk_stride, batch_size=settings.batch_size)
     batch = settings.batch_size
     model.score(texts[:batch])  # warm-up: kernels, allocator, tokenizer
@@ -144,16 +150,58 @@ def _classifier_rates(settings: Any, texts: list[str], window: int, min_s: float
     unbatched = timed_rate(model.score, texts, 1, min_s=min_s)
     batched = timed_rate(model.score, texts, batch, min_s=min_s)
     windows = _windows(model, max(3, min(window, model.max_tokens)), 4 * batch)
-    model._probabilities(windows[:batch])
-    forward = timed_rate(lambda part: model._probabilities(part), windows, batch, min_s=min_s)  # type: ignore[arg-type]
+    with torch.inference_mode():  # as in score(): no autograd bookkeeping in the figure
+        model._probabilities(windows[:batch])
+        forward = timed_rate(lambda part: model._probabilities(part), windows, batch, min_s=min_s)  # type: ignore[arg-type]
     tokens = [len(w) for w in model.chunk(texts[:256])[0]]
+    onnx, note = _onnx_rates(loaded, settings, texts, windows, batched, min_s)
     return {
         "unbatched_texts_per_s": unbatched, "batched_texts_per_s": batched, "batch_size": batch,
         "forward_only": {"tokens": len(windows[0]), "texts_per_s": forward},
         "mean_tokens": round(sum(tokens) / len(tokens), 1), "dtype": str(dtype).replace("torch.", ""),
         "device": str(device), "layers": getattr(model.model.config, "num_hidden_layers", None),
         "hidden_size": getattr(model.model.config, "hidden_size", None),
+        "onnx": onnx, "onnx_note": note,
     }
+
+
+def _onnx_rates(loaded: Any, settings: Any, texts: list[str], windows: list[list[int]], torch_batched: float,
+                min_s: float) -> tuple[dict[str, Any] | None, str | None]:
+    """The same model through ONNX Runtime on the CPU: batched and forward-only texts/s, or why not."""
+    import torch
+
+    from moderation.classifier import ClassifierModel, resolve_dtype
+
+    device = torch.device(settings.device)
+    if device.type != "cpu" or resolve_dtype(settings.dtype, device) != torch.float32:
+        return None, "ONNX classifier not timed: it runs on the CPU in float32 only"
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime
+    except ImportError:
+        return None, "ONNX classifier not timed: pip install -e '.[onnx]' to compare"
+    onnx_settings = settings.model_copy(update={"runtime": "onnx"})
+    model = ClassifierModel(loaded, device=device, dtype=torch.float32, max_tokens=settings.max_tokens,
+                            stride=settings.chunk_stride, batch_size=settings.batch_size)
+    start = time.perf_counter()
+    try:
+        model.use_onnx(onnx_settings)
+    except Exception as exc:  # noqa: BLE001 - the torch figures still stand
+        return None, f"ONNX classifier not timed: {' '.join(str(exc).split())[:200]}"
+    load_s = time.perf_counter() - start
+    batch = settings.batch_size
+    model.score(texts[:batch])  # warm-up
+    batched = timed_rate(model.score, texts, batch, min_s=min_s)
+    with torch.inference_mode():  # as in score(): no autograd bookkeeping in the figure
+        model._probabilities(windows[:batch])
+        forward = timed_rate(lambda part: model._probabilities(part), windows, batch, min_s=min_s)  # type: ignore[arg-type]
+    return {
+        "batched_texts_per_s": batched, "batch_size": batch,
+        "forward_only": {"tokens": len(windows[0]), "texts_per_s": forward},
+        "speedup_vs_torch_batched": round(batched / max(torch_batched, 1e-9), 2),
+        "threads": getattr(model.runner, "threads", None), "export_or_load_s": round(load_s, 2),
+        "onnxruntime": onnxruntime.__version__, "device": "cpu", "dtype": "float32",
+    }, None
 
 
 def _windows(model: Any, length: int, n: int) -> list[list[int]]:

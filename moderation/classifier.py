@@ -5,14 +5,15 @@ worker thread; every forward pass runs there too, off the event loop. Texts long
 than the model window are scored in overlapping chunks and the maximum over chunks
 is kept, so a toxic tail after 3,000 harmless tokens still counts.
 If the model cannot load or run, every result carries `error`: the policy then holds
-the text (fail closed).
+the text (fail closed). With `runtime = "onnx"` only the forward pass moves to ONNX Runtime
+on the CPU (moderation.onnx_runtime); everything around it is shared.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +177,8 @@ class ClassifierModel:
         self.stride = max(0, min(stride, (self.max_tokens - specials) // 2))
         self.batch_size = batch_size
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
+        self.runtime = "torch"
+        self.runner: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = self._torch_forward
 
     def chunk(self, texts: Sequence[str]) -> tuple[list[list[int]], list[int]]:
         """Token-id windows (with special tokens) and, per window, the index of its text."""
@@ -187,9 +190,22 @@ class ClassifierModel:
             mapping = list(range(len(texts)))
         return [list(ids) for ids in enc["input_ids"]], [int(m) for m in mapping]
 
-    def forward_logits(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """One forward pass; tests replace this hook to make chosen windows toxic."""
+    def _torch_forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    def forward_logits(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """One forward pass (torch or ONNX runner); tests replace this hook to make chosen windows toxic."""
+        return self.runner(input_ids, attention_mask)
+
+    def use_onnx(self, settings: ClassifierSettings, base_dir: Path | None = None) -> None:
+        """Run forward passes through ONNX Runtime (CPU, float32): export once, or reuse the cached file."""
+        from moderation.onnx_runtime import onnx_forward
+
+        if self.device.type != "cpu" or next(self.model.parameters()).dtype != torch.float32:
+            raise ClassifierError("moderation.classifier.runtime = \"onnx\" needs the model on the CPU in float32")
+        self.runner = onnx_forward(self.model, sources=model_sources(settings, base_dir), labels=self.labels,
+                                   onnx_dir=onnx_dir(settings, base_dir), threads=settings.onnx_threads)
+        self.runtime = "onnx"
 
     def _probabilities(self, windows: list[list[int]]) -> torch.Tensor:
         width = max(len(w) for w in windows)
@@ -221,6 +237,35 @@ class ClassifierModel:
                 for t in range(len(texts))]
 
 
+def model_sources(settings: ClassifierSettings, base_dir: Path | None = None) -> list[str | Path]:
+    """What identifies the weights for the ONNX cache key: the model path (or name) and config_dir."""
+    path = _local_path(settings.model.strip(), base_dir)
+    sources: list[str | Path] = [path if path.exists() else settings.model.strip()]
+    if settings.config_dir:
+        sources.append(_local_path(settings.config_dir, base_dir))
+    return sources
+
+
+def onnx_dir(settings: ClassifierSettings, base_dir: Path | None = None) -> Path:
+    """moderation.classifier.onnx_dir (relative to base_dir), default ~/.cache/parley/onnx."""
+    from moderation.onnx_runtime import default_onnx_dir
+
+    return _local_path(settings.onnx_dir, base_dir) if settings.onnx_dir else default_onnx_dir()
+
+
+def build_model(settings: ClassifierSettings, base_dir: Path | None = None) -> ClassifierModel:
+    """Load and place the model per settings; blocking (the stage calls it on its worker thread)."""
+    onnx = settings.runtime == "onnx"
+    device = torch.device("cpu") if onnx else resolve_device(settings.device)
+    dtype = torch.float32 if onnx else resolve_dtype(settings.dtype, device)
+    model = ClassifierModel(load_model(settings, base_dir), device=device, dtype=dtype,
+                            max_tokens=settings.max_tokens, stride=settings.chunk_stride,
+                            batch_size=settings.batch_size)
+    if onnx:
+        model.use_onnx(settings, base_dir)
+    return model
+
+
 @dataclass
 class ClassifierStage:
     """Stage "classifier": scores per category, flagged where a score reaches its threshold."""
@@ -235,6 +280,13 @@ class ClassifierStage:
     _lock: asyncio.Lock | None = field(default=None, init=False)
     _started: bool = field(default=False, init=False)
 
+    def __post_init__(self) -> None:
+        """Wrong runtime settings stop startup here (ConfigError) rather than holding every reply."""
+        if self.settings.runtime == "onnx":
+            from moderation.onnx_runtime import check_runtime
+
+            check_runtime(self.settings.device, self.settings.dtype, onnx_dir(self.settings, self.base_dir))
+
     async def start(self) -> None:
         """Load the model once. Never raises: a failure is kept and reported per text."""
         if self._started:
@@ -248,19 +300,15 @@ class ClassifierStage:
                                          max_wait_s=self.settings.max_wait_ms / 1000.0, name="classifier")
             try:
                 self.model = await self._batcher.run_blocking(self._load)
-                log.info("classifier %s loaded on %s (%s)", self.settings.model, self.model.device,
-                         ", ".join(self.model.labels))
+                log.info("classifier %s loaded on %s, %s runtime (%s)", self.settings.model, self.model.device,
+                         self.model.runtime, ", ".join(self.model.labels))
             except Exception as exc:  # noqa: BLE001 - fail closed: reported in every verdict
                 self.load_error = _one_line(exc)
                 log.error("moderation classifier failed to load, replies will be held: %s", self.load_error)
             self._started = True
 
     def _load(self) -> ClassifierModel:
-        device = resolve_device(self.settings.device)
-        dtype = resolve_dtype(self.settings.dtype, device)
-        loaded = load_model(self.settings, self.base_dir)
-        return ClassifierModel(loaded, device=device, dtype=dtype, max_tokens=self.settings.max_tokens,
-                               stride=self.settings.chunk_stride, batch_size=self.settings.batch_size)
+        return build_model(self.settings, self.base_dir)
 
     def _score(self, texts: list[str]) -> list[tuple[dict[str, float], int]]:
         if self.model is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,11 @@ class ClassifierSettings(_Model):
     max_wait_ms: float = Field(default=5.0, ge=0)
     max_tokens: int = Field(default=512, ge=16)
     chunk_stride: int = Field(default=128, ge=0)
+    # "onnx": forward passes through ONNX Runtime on the CPU (pip install -e '.[onnx]'); the model is
+    # exported once into onnx_dir (default ~/.cache/parley/onnx) and re-exported when the checkpoint changes.
+    runtime: Literal["torch", "onnx"] = "torch"
+    onnx_dir: str | None = None
+    onnx_threads: int = Field(default=0, ge=0)  # ONNX Runtime intra-op threads; 0 = torch's thread count
 
 
 class InputModerationSettings(_Model):
