@@ -231,7 +231,8 @@ EXCEPTIONS: list[str] = [
     "maine coons", "cock crowed", "cock crows", "cock crowing", "the cock crow", "cockcrow",
     "retard the growth", "retard the ignition", "retard the timing", "retard the spread",
     "retard the progress", "retard the development", "retard growth", "retards growth",
-    "hoe the garden", "hoe the weeds", "hoe a row", "hoe the soil", "effinger",
+    "hoe the garden", "hoe the weeds", "hoe a row", "hoe the soil", "effinger", "shitterton",
+    "dyke road", "kike hernandez",
     # surnames and breeds found by a dictionary check of the 60,000 commonest English words
     "spicer", "spicers", "cocker", "cockers",
     # names, places and words with a term inside (the same check, down to the 250,000th word)
