@@ -270,3 +270,20 @@ async def test_random_arrivals_and_cancellations_match_alone(
         assert slots.stats["max_batch"] <= 8
     finally:
         await slots.aclose()
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+def test_the_decode_step_has_no_host_sync(attn: str) -> None:
+    """CUDA graph capture fails on anything that waits for the GPU (.item(), data-dependent
+    shapes, Python branches on tensor values). TorchDynamo breaks its graph on exactly those, so
+    a step it traces as one graph with no break is one a graph can capture; checked on CPU."""
+    import torch._dynamo as dynamo
+
+    engine = SlotEngine(qwen2(attn), cache_len=64, cuda_graphs=False, **{**COMMON, "max_batch_size": 4})
+    with torch.inference_mode():
+        engine._forward_into_logits(4)  # sizes the buffers, as start-up does
+        engine.positions.copy_(torch.tensor([0, 3, 7, 2]))
+        explained = dynamo.explain(lambda: engine._forward_into_logits(4))()
+    dynamo.reset()
+    assert explained.graph_break_count == 0, [str(b.reason) for b in explained.break_reasons]
+    assert explained.graph_count == 1
