@@ -23,7 +23,7 @@ import aiosqlite
 from pipeline.migrations import MIGRATIONS
 from pipeline.store_bans import Ban, BansMixin
 from pipeline.store_delivery import DeliveryMixin
-from pipeline.store_records import HeldReply, OutboxDraft, OutboxItem, _held
+from pipeline.store_records import INSERT_AUDIT, HeldReply, OutboxDraft, OutboxItem, _held
 from pipeline.types import Role, StoreError, Turn
 
 HELD_STATES = ("pending", "approved", "rejected")
@@ -215,7 +215,7 @@ class Store(DeliveryMixin, BansMixin):
 
             def work(conn: sqlite3.Connection) -> Any:
                 row = conn.execute(_INSERT_TURN, params).fetchone()
-                conn.execute(_INSERT_AUDIT, (now, "verdict", chat_id, None, row[0], json.dumps(audit_verdict), None))
+                conn.execute(INSERT_AUDIT, (now, "verdict", chat_id, None, row[0], json.dumps(audit_verdict), None))
                 return row
 
             row = await self._transaction(work)
@@ -284,7 +284,7 @@ class Store(DeliveryMixin, BansMixin):
                 "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?) RETURNING *",
                 (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
             ).fetchone()
-            conn.execute(_INSERT_AUDIT, (now, "held", chat_id, audit_actor, row["id"], json.dumps(verdict),
+            conn.execute(INSERT_AUDIT, (now, "held", chat_id, audit_actor, row["id"], json.dumps(verdict),
                                          json.dumps(audit_detail) if audit_detail is not None else None))
             return row
 
@@ -372,7 +372,7 @@ class Store(DeliveryMixin, BansMixin):
         detail: dict[str, Any] | None = None,
     ) -> int:
         cur = await self._exec(
-            _INSERT_AUDIT,
+            INSERT_AUDIT,
             (time.time(), event, chat_id, actor, ref_id,
              json.dumps(verdict) if verdict is not None else None,
              json.dumps(detail) if detail is not None else None),
@@ -393,8 +393,6 @@ class Store(DeliveryMixin, BansMixin):
         return out
 
 
-_INSERT_AUDIT = ("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) "
-                 "VALUES (?,?,?,?,?,?,?)")
 _INSERT_TURN = (
     "INSERT INTO turns (chat_id, conversation_id, role, text, tokens, message_id, created_at) "
     "SELECT chat_id, conversation_id, ?, ?, ?, ?, ? FROM chats WHERE chat_id=? RETURNING id, conversation_id"

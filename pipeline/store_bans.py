@@ -5,11 +5,18 @@ Mixed into `pipeline.store.Store`. Every ban and unban also writes an audit row.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
+
+from pipeline.store_records import INSERT_AUDIT
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,34 +28,36 @@ class Ban:
 
 
 class BansMixin:
-    """Needs the base store's `_exec`, `_rows` and `audit`."""
+    """Needs the base store's `_rows` and `_transaction` (a ban and its audit row are one transaction)."""
 
     if TYPE_CHECKING:
-        async def _exec(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Cursor: ...
-
         async def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]: ...
 
-        async def audit(self, event: str, *, chat_id: int | None = None, actor: str | None = None,
-                        ref_id: int | None = None, verdict: dict[str, Any] | None = None,
-                        detail: dict[str, Any] | None = None) -> int: ...
+        async def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
 
     async def ban(self, target_id: int, *, by: str, reason: str | None = None) -> bool:
         """False when the id was banned already (the first ban and its reason stand)."""
-        cur = await self._exec(
-            "INSERT OR IGNORE INTO bans (target_id, reason, banned_by, banned_at) VALUES (?,?,?,?)",
-            (target_id, reason, by, time.time()),
-        )
-        if cur.rowcount != 1:
-            return False
-        await self.audit("ban", chat_id=target_id, actor=by, detail={"reason": reason} if reason else None)
-        return True
+        now = time.time()
+        detail = json.dumps({"reason": reason}) if reason else None
+
+        def work(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute("INSERT OR IGNORE INTO bans (target_id, reason, banned_by, banned_at) "
+                               "VALUES (?,?,?,?)", (target_id, reason, by, now))
+            if cur.rowcount != 1:
+                return False
+            conn.execute(INSERT_AUDIT, (now, "ban", target_id, by, None, None, detail))
+            return True
+
+        return await self._transaction(work)
 
     async def unban(self, target_id: int, *, by: str) -> bool:
-        cur = await self._exec("DELETE FROM bans WHERE target_id=?", (target_id,))
-        if cur.rowcount != 1:
-            return False
-        await self.audit("unban", chat_id=target_id, actor=by)
-        return True
+        def work(conn: sqlite3.Connection) -> bool:
+            if conn.execute("DELETE FROM bans WHERE target_id=?", (target_id,)).rowcount != 1:
+                return False
+            conn.execute(INSERT_AUDIT, (time.time(), "unban", target_id, by, None, None, None))
+            return True
+
+        return await self._transaction(work)
 
     async def is_banned(self, *ids: int | None) -> bool:
         """Is any of these ids (a user, a chat) banned?"""

@@ -8,6 +8,9 @@ from typing import Any
 
 import aiosqlite
 
+INSERT_AUDIT = ("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) "
+                "VALUES (?,?,?,?,?,?,?)")
+
 
 @dataclass(slots=True)
 class HeldReply:
