@@ -39,6 +39,8 @@ _LEETISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
 _INNER_RUN = re.compile("[!|+(][!|+(]*")
 _DIGIT_RUN = re.compile("[0-9]+")
 _LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
+_MASKS = frozenset("*#%")
+_LETTERISH_MASKED = _LETTERISH | _MASKS
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
 # Three or more single letters, each separated by the same one separator (or "x. y. z").
@@ -196,10 +198,13 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
             if ch in _LEET_EDGE:
                 if not (email and ch == "@"):
                     out[i] = _LEET_EDGE[ch]
-        if letters + sum(ch in _LEET_DIGITS for ch in tok) >= 3:  # b!tch, sh!!!t, 8!7ch: a run between two alnums
+        # leet digits and mask symbols stand for letters too (8!7ch, s%i+)
+        like = letters + sum(ch in _LEET_DIGITS or ch in _MASKS for ch in tok)
+        if like >= 3:  # b!tch, sh!!!t, 8!7ch: a run between two alnums
             for r in _INNER_RUN.finditer(tok):
                 a, b = r.span()
-                if a > 0 and b < n and tok[a - 1].isalnum() and tok[b].isalnum():
+                if a > 0 and b < n and (tok[a - 1].isalnum() or tok[a - 1] in _MASKS) and (
+                        tok[b].isalnum() or tok[b] in _MASKS):
                     for i in range(a, b):
                         out[i] = _LEET_INNER[tok[i]]
                         if tok[i] in _ALT:
@@ -208,11 +213,12 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
                 out[-1] = "t"
             if first_t:
                 out[0] = "t"
-        if letters >= 2 or (letters and letters + sum(ch in _LEET_DIGITS for ch in tok) >= 3):
+        if letters >= 2 or (letters and like >= 3):
+            near = _LETTERISH if letters < 2 else _LETTERISH_MASKED  # tw#7: a mask beside the digit
             for d in _DIGIT_RUN.finditer(tok):
                 a, b = d.span()
-                left = a > 0 and out[a - 1] in _LETTERISH
-                right = b < n and out[b] in _LETTERISH
+                left = a > 0 and out[a - 1] in near
+                right = b < n and out[b] in near
                 if (left and right) or ((left or right) and (b - a <= 3 or len(set(tok[a:b])) == 1)):
                     for i in range(a, b):
                         if tok[i] in _LEET_DIGITS:

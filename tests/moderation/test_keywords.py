@@ -258,7 +258,7 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
 @pytest.mark.parametrize("text,term", [
     ("you are a shi+", "shit"), ("cun+", "cunt"), ("+wat", "twat"), ("51u+", "slut"),  # "+" as t at an edge
     ("sh!!!t", "shit"), ("pr!!!ck", "prick"), ("8!7ch", "bitch"), ("$h111+", "shit"),  # runs and digit-led leet
-    ("d1#k", "dick"), ("s%1t", "shit"),  # a mask beside a leet digit
+    ("d1#k", "dick"), ("s%1t", "shit"), ("you s%i+ ok", "shit"), ("w%0r3", "whore"),  # masks beside leet
     ("5.h.1.t", "shit"), ("c u n 7", "cunt"), ("d-1-c-k", "dick"), ("@ s s h 0 l 3", "asshole"),  # leet, spelled out
     ("such a c o c k", "cock"), ("what a p u s s y", "pussy"), ("such a p u 5 5 y", "pussy"),  # "a" stays a word
     ("btch", "btch"), ("a bstrd", "bstrd"), ("pssy", "pssy"),  # vowels dropped
