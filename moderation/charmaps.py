@@ -31,7 +31,7 @@ CONFUSABLES = {
 LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g"}
 LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
 LEET_INNER = {"!": "i", "|": "l", "+": "t", "(": "c"}  # only between two letters: b!tch
-ALT = {"1": "l", "!": "l", "|": "i"}  # the second reading
+ALT = {"1": "l", "|": "i"}  # the second reading ("!" is i in both: 1!bturd reads libturd)
 # Symbols that stand for hidden letters (f#ck, sh%t, f*ck). STRONG ones are rarely anything else
 # inside a word; WEAK ones are also ordinary separators (well-known, e.g., snake_case). "&" is
 # neither: AT&T, R&B and HTML entities (&gt;) are far more common than "f&ck".
@@ -54,6 +54,7 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
             auto.add_word(ch + a, 1)
         auto.add_word(a + "+", 0)  # shi+: a final "+" may read t
         auto.add_word("+" + a, 1)  # +wat: so may a first one
+        auto.add_word("!" + a, 1)  # !diot: a first "!" may read i
     leetish = letters + "0123456789@$"
     for a in leetish:  # b!tch, 8!7ch
         for ch in LEET_INNER:
@@ -63,6 +64,8 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
         for ch2 in LEET_INNER:
             for b in leetish:
                 auto.add_word(ch + ch2 + b, 2)
+    for d in "0123456789":  # @55: a leading "@" before digits
+        auto.add_word("@" + d, 1)
     for a in "0123456789":  # d1#k, c0*k ("100%" and "$5" stay on the fast path)
         for sep in "#*":
             auto.add_word(a + sep, MASK)

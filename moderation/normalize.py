@@ -40,6 +40,8 @@ _INNER_RUN = re.compile("[!|+(][!|+(]*")
 _DIGIT_RUN = re.compile("[0-9]+")
 _LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
 _MASKS = frozenset("*#%")
+_HIDDEN = _MASKS | frozenset(_LEET_EDGE)  # around an inner leet run: p+@, d!#k
+_DIGIT_REPEATS = re.compile(r"([0-9])\1+")  # 177777 is 17 held down
 _LETTERISH_MASKED = _LETTERISH | _MASKS
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
@@ -189,7 +191,9 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         n = len(tok)
         final_t = n >= 4 and tok[-1] == "+" and tok[-2] in _LEETISH  # shi+, cun+: a final "+" reads t
         first_t = n >= 4 and tok[0] == "+" and tok[1] in _LEETISH  # +wat
-        if not (final_t or first_t) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or not _HAS_LETTER.search(tok)):
+        first_i = n >= 4 and tok[0] == "!" and tok[1] in _LEETISH  # !diot
+        if not (final_t or first_t or first_i) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or (
+                not _HAS_LETTER.search(tok) and "@" not in tok)):  # @55 is a word; $55 is money
             return tok  # only trailing/leading punctuation, or a number
         letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
@@ -203,8 +207,8 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         if like >= 3:  # b!tch, sh!!!t, 8!7ch: a run between two alnums
             for r in _INNER_RUN.finditer(tok):
                 a, b = r.span()
-                if a > 0 and b < n and (tok[a - 1].isalnum() or tok[a - 1] in _MASKS) and (
-                        tok[b].isalnum() or tok[b] in _MASKS):
+                if a > 0 and b < n and (tok[a - 1].isalnum() or tok[a - 1] in _HIDDEN) and (
+                        tok[b].isalnum() or tok[b] in _HIDDEN):
                     for i in range(a, b):
                         out[i] = _LEET_INNER[tok[i]]
                         if tok[i] in _ALT:
@@ -213,13 +217,15 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
                 out[-1] = "t"
             if first_t:
                 out[0] = "t"
+            if first_i:
+                out[0] = "i"
         if letters >= 2 or (letters and like >= 3):
             near = _LETTERISH if letters < 2 else _LETTERISH_MASKED  # tw#7: a mask beside the digit
             for d in _DIGIT_RUN.finditer(tok):
                 a, b = d.span()
                 left = a > 0 and out[a - 1] in near
                 right = b < n and out[b] in near
-                if (left and right) or ((left or right) and (b - a <= 3 or len(set(tok[a:b])) == 1)):
+                if (left and right) or ((left or right) and len(_DIGIT_REPEATS.sub(r"\1", tok[a:b])) <= 3):
                     for i in range(a, b):
                         if tok[i] in _LEET_DIGITS:
                             out[i] = _LEET_DIGITS[tok[i]]
@@ -241,6 +247,8 @@ def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         a = i
         while a > 0 and t[a - 1] in _TOKEN_CHARS:
             a -= 1
+        while a < i and t[a] == "#":  # a hashtag's "#" is not a hidden letter
+            a += 1
         b = i + 1
         while b < n and t[b] in _TOKEN_CHARS:
             b += 1
@@ -315,7 +323,8 @@ def _leet_join(t: str, starts: list[int] | None, ends: list[int] | None) -> list
     """Single letters mixed with leet characters (5.h.1.t) with their separators removed; [] if none."""
     def mixed(seg: str) -> bool:
         letters = sum(ch.isalpha() for ch in seg)
-        return letters >= 2 and sum(ch in _LJ_ITEMS for ch in seg) > letters
+        items = sum(ch in _LJ_ITEMS for ch in seg)
+        return items > letters and (letters >= 2 or (letters == 1 and items >= 4))  # 5-h-1-+
 
     cut_sets = _join_cut_sets(_LEET_JOIN.finditer(t), _LJ_ITEMS.__contains__, mixed)
     return _joined(t, starts, ends, cut_sets) if cut_sets[0] else []

@@ -259,6 +259,8 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
     ("you are a shi+", "shit"), ("cun+", "cunt"), ("+wat", "twat"), ("51u+", "slut"),  # "+" as t at an edge
     ("sh!!!t", "shit"), ("pr!!!ck", "prick"), ("8!7ch", "bitch"), ("$h111+", "shit"),  # runs and digit-led leet
     ("d1#k", "dick"), ("s%1t", "shit"), ("you s%i+ ok", "shit"), ("w%0r3", "whore"),  # masks beside leet
+    ("up her @55 now", "ass"), ("More 1!bturd lunacy", "libturd"), ("you !diot", "idiot"),  # leading leet
+    ("a piece of 5-h-1-+, greedy", "shit"), ("you dip5h177777", "dipshit"),
     ("5.h.1.t", "shit"), ("c u n 7", "cunt"), ("d-1-c-k", "dick"), ("@ s s h 0 l 3", "asshole"),  # leet, spelled out
     ("such a c o c k", "cock"), ("what a p u s s y", "pussy"), ("such a p u 5 5 y", "pussy"),  # "a" stays a word
     ("btch", "btch"), ("a bstrd", "bstrd"), ("pssy", "pssy"),  # vowels dropped
@@ -274,7 +276,8 @@ def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> Non
     "a 1 b 3", "i 4 u", "c3po and r2d2", "100% sure", "such a c o o l day",
     "Pussy Riot performed in Moscow", "the Shittu family moved in", "a Maine Coon cat", "a coon cat",
     "The cock crowed at dawn", "retard the ignition timing", "hoe the garden", "faggots and peas",
-    "I can't watch it", "it's hit or miss", "Ushishi Theme", "I'd like a u-turn",
+    "I can't watch it", "it's hit or miss", "Ushishi Theme", "I'd like a u-turn", "it costs $55 now",
+    "#1 fan", "wow!!! great", "!important", "1.0.3.b release",
 ])
 def test_leet_lookalikes_stay_clean(stage: KeywordStage, text: str) -> None:
     assert not stage.scan(text), text
