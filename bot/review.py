@@ -116,7 +116,7 @@ class ReviewDesk:
         chat_id = self.moderator_chat_id
         assert chat_id is not None
         try:
-            msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=keyboard(held.id)))
+            msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=keyboard(held)))
         except TelegramError as err:
             if self.outbox.metrics is not None:
                 self.outbox.metrics.telegram_exception(err)
@@ -186,7 +186,7 @@ class ReviewDesk:
             return
         if not self.is_moderator(user.id):
             await self.store.audit("review_denied", actor=actor, ref_id=parsed.held_id,
-                                   detail={"approve": parsed.approve})
+                                   detail={"approve": parsed.approve, "ban": parsed.ban})
             await self._answer_press(lambda: query.answer("Only moderators can decide held replies.", show_alert=True))
             return
         held = await self.store.get_held(parsed.held_id)
@@ -197,6 +197,7 @@ class ReviewDesk:
                                    detail={"data": query.data, "reason": "unknown item" if held is None else "wrong message"})
             await self._answer_press(lambda: query.answer("This button does not match a held reply.", show_alert=True))
             return
+        banned = await self._ban_from_button(held, actor) if parsed.ban else None
         decided = await self.pipeline.decide(parsed.held_id, approve=parsed.approve, decided_by=actor)
         if decided is None:
             current = await self.store.get_held(parsed.held_id) or held
@@ -204,9 +205,19 @@ class ReviewDesk:
             if current.id not in self._edited or (message is not None and getattr(message, "reply_markup", None)):
                 await self._edit_decided(current, pressed)
             return
-        await self._answer_press(lambda: query.answer("Approved: sending it to the user." if parsed.approve else "Rejected."))
+        answer = "Approved: sending it to the user." if parsed.approve else "Rejected." + (banned or "")
+        await self._answer_press(lambda: query.answer(answer))
         await self._edit_decided(decided, pressed)
         self.kick()
+
+    async def _ban_from_button(self, held: HeldReply, actor: str) -> str:
+        """Reject + ban: the held reply's private chat is its user; moderators are never banned."""
+        if held.source != "telegram" or held.chat_id <= 0 or self.is_moderator(held.chat_id):
+            return " Not banned: only a private chat's user can be banned from here."
+        reason = f"held reply #{held.id}"
+        if await self.store.ban(held.chat_id, by=actor, reason=reason):
+            return f" Banned {held.chat_id}."
+        return f" {held.chat_id} was already banned."
 
     async def _answer_press(self, make: Callable[[], Awaitable[Any]]) -> None:
         """Callback answers are best effort: a query older than ~15 min can no longer be answered,

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from pipeline.store import HeldReply
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
-_CALLBACK = re.compile(r"mod:([ar]):([1-9][0-9]{0,17})")
+_CALLBACK = re.compile(r"mod:([arb]):([1-9][0-9]{0,17})")  # approve, reject, reject and ban
 PREVIEW_UNITS = 1500  # per quoted text
 MESSAGE_UNITS = 4000  # a whole announcement, under Telegram's 4096
 EDIT_PREVIEW_UNITS = 600  # a moderator's edit, shown under the decision
@@ -28,10 +28,11 @@ QUEUE_LIMIT = 30
 class ReviewCallback:
     held_id: int
     approve: bool
+    ban: bool = False  # reject, and ban the private chat's user
 
 
-def encode_callback(held_id: int, *, approve: bool) -> str:
-    data = f"mod:{'a' if approve else 'r'}:{held_id}"
+def encode_callback(held_id: int, *, approve: bool, ban: bool = False) -> str:
+    data = f"mod:{'a' if approve else 'b' if ban else 'r'}:{held_id}"
     if held_id < 1 or len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"held id {held_id} cannot be encoded as callback data")
     return data
@@ -44,7 +45,7 @@ def parse_callback(data: object) -> ReviewCallback | None:
     m = _CALLBACK.fullmatch(data)
     if m is None:
         return None
-    return ReviewCallback(int(m.group(2)), m.group(1) == "a")
+    return ReviewCallback(int(m.group(2)), m.group(1) == "a", m.group(1) == "b")
 
 
 def actor_name(user: User) -> str:
@@ -118,11 +119,16 @@ def replied_announcement(message: Message) -> tuple[int, int, int] | None:
     return int(found.group(1)), int(found.group(2)), replied.message_id
 
 
-def keyboard(held_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton("Approve", callback_data=encode_callback(held_id, approve=True)),
-        InlineKeyboardButton("Reject", callback_data=encode_callback(held_id, approve=False)),
-    ]])
+def keyboard(held: HeldReply) -> InlineKeyboardMarkup:
+    """Approve / Reject, and for a private chat (its id is its user's) Reject + ban."""
+    rows = [[
+        InlineKeyboardButton("Approve", callback_data=encode_callback(held.id, approve=True)),
+        InlineKeyboardButton("Reject", callback_data=encode_callback(held.id, approve=False)),
+    ]]
+    if held.source == "telegram" and held.chat_id > 0:
+        rows.append([InlineKeyboardButton("Reject + ban user",
+                                          callback_data=encode_callback(held.id, approve=False, ban=True))])
+    return InlineKeyboardMarkup(rows)
 
 
 def announces(message: object, held: HeldReply) -> bool:

@@ -75,3 +75,35 @@ async def test_a_banned_group_is_ignored_silently(fake: FakeTelegram, make_setti
         assert (await fake.wait_sent(5001, 1))[0].text == "and in private?"
         await wait_settled(runner)
         assert fake.texts(group) == ["before"]
+
+
+async def test_reject_and_ban_button(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
+    user = 3101
+    async with bot_running(make_settings(), rate_limits=FAST_PRIVATE) as runner:
+        fake.inject_message(user, f"say {HOLD_TERM}")
+        [announcement] = await fake.wait_sent(MODERATOR_CHAT, 1)
+        labels = [b["text"] for b in announcement.buttons]
+        assert labels == ["Approve", "Reject", "Reject + ban user"]
+        ban_data = announcement.buttons[2]["callback_data"]
+
+        fake.inject_callback(user, announcement, ban_data)  # not a moderator: nothing happens
+        fake.inject_callback(MODERATOR_ID, announcement, ban_data)
+        await fake.wait_sent(user, 2)
+        await wait_settled(runner)
+        assert fake.texts(user) == [TEXTS.held, TEXTS.rejected]
+        [ban] = await runner.s.store.bans()
+        assert ban.target_id == user and ban.reason == "held reply #1"
+        assert [r["detail"] for r in await runner.s.store.audit_rows("review_denied")] == [
+            {"approve": False, "ban": True}]
+
+        fake.inject_message(user, "hello again")
+        await fake.wait_sent(user, 3)
+        assert fake.texts(user)[2] == NOT_ALLOWED
+
+
+async def test_no_ban_button_for_a_group(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
+    group = -100777
+    async with bot_running(make_settings(), rate_limits=FAST_PRIVATE):
+        fake.inject_message(group, f"{fake.mention} say {HOLD_TERM}", user_id=3201)
+        [announcement] = await fake.wait_sent(MODERATOR_CHAT, 1)
+        assert [b["text"] for b in announcement.buttons] == ["Approve", "Reject"]

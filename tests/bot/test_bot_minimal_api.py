@@ -82,7 +82,7 @@ async def test_held_reply_is_approved_and_delivered(minimal: FakeTelegram, tmp_p
         [pending] = await minimal.wait_sent(user, 1)
         assert pending.text == TEXTS.held
         [post] = await minimal.wait_sent(MODERATOR_CHAT, 1)
-        assert [b["text"] for b in post.buttons] == ["Approve", "Reject"]
+        assert [b["text"] for b in post.buttons] == ["Approve", "Reject", "Reject + ban user"]
 
         minimal.inject_callback(MODERATOR_ID, post, post.buttons[0]["callback_data"])
         sent = await minimal.wait_sent(user, 2)

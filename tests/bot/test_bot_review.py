@@ -29,7 +29,7 @@ async def test_hold_then_moderator_approves(fake: FakeTelegram, make_settings: S
         assert pending.text == TEXTS.held
         post = await _held_announcement(fake)
         assert f"please {HOLD_TERM} this" in post.text and "Reasons:" in post.text and "Scores:" in post.text
-        assert [b["text"] for b in post.buttons] == ["Approve", "Reject"]
+        assert [b["text"] for b in post.buttons] == ["Approve", "Reject", "Reject + ban user"]
         approve = post.buttons[0]["callback_data"]
         assert len(approve.encode()) <= 64
 

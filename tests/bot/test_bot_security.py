@@ -62,7 +62,7 @@ async def test_only_moderators_decide_or_see_the_queue(fake: FakeTelegram, make_
     async with bot_running(make_settings(), rate_limits=FAST_PRIVATE) as runner:
         fake.inject_message(user, f"keep {HOLD_TERM}")
         [post] = await fake.wait_sent(MODERATOR_CHAT, 1)
-        approve, reject = (b["callback_data"] for b in post.buttons)
+        approve, reject, _ = (b["callback_data"] for b in post.buttons)
         [reply] = await fake.wait_sent(user, 1)
 
         # not moderators: a user pressing Reject, an outsider in the moderator chat pressing Approve

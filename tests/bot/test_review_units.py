@@ -23,6 +23,7 @@ def test_callback_round_trip() -> None:
     assert parse_callback(encode_callback(12, approve=True)) == ReviewCallback(12, True)
     assert parse_callback(encode_callback(7, approve=False)) == ReviewCallback(7, False)
     assert encode_callback(12, approve=True) == "mod:a:12"
+    assert parse_callback(encode_callback(5, approve=False, ban=True)) == ReviewCallback(5, False, True)
     assert len(encode_callback(10**17, approve=False).encode()) <= MAX_CALLBACK_BYTES
 
 
