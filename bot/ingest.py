@@ -23,7 +23,7 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -112,6 +112,8 @@ class UpdateIngest:
         self.received = 0
         self.duplicates = 0
         self.metrics: Metrics | None = None  # set by the runner when metrics are enabled
+        # set by the runner: deleteWebhook again when getUpdates finds a webhook still registered
+        self.on_webhook_conflict: Callable[[], Awaitable[Any]] | None = None
 
     @property
     def bot(self) -> ParleyBot:
@@ -168,7 +170,10 @@ class UpdateIngest:
                 self._count_error(err)
                 failures += 1
                 delay = min(30.0, 0.5 * 2 ** min(failures, 6)) * random.uniform(0.8, 1.2)
-                if isinstance(err, Conflict):
+                if isinstance(err, Conflict) and "webhook" in err.message.lower() and self.on_webhook_conflict:
+                    log.warning("getUpdates refused: a webhook is registered (%s); deleting it", err.message)
+                    await self.on_webhook_conflict()
+                elif isinstance(err, Conflict):
                     log.warning("getUpdates conflict (is another bot running with this token?): %s", err.message)
                 else:
                     log.warning("getUpdates failed (%s); retrying in %.1fs", err, delay)

@@ -67,6 +67,7 @@ class ReviewDesk:
         self._stopping = False
         self._sync_lock = asyncio.Lock()
         self._edited: set[int] = set()
+        self._told: set[tuple[int, int]] = set()  # (held id, chat) that got the decision as a new message
 
     @property
     def moderator_chat_id(self) -> int | None:
@@ -153,7 +154,9 @@ class ReviewDesk:
             targets.add((held.moderator_chat_id, held.moderator_message_id))
         unedited = {chat_id for chat_id, message_id in sorted(targets) if not await self._edit(held, chat_id, message_id)}
         for chat_id in sorted(unedited):
-            await self.outbox.send(chat_id, format_outcome(held), kind="notice", ref_id=held.id)
+            if (held.id, chat_id) not in self._told:  # once: a later press of the same buttons only gets its answer
+                self._told.add((held.id, chat_id))
+                await self.outbox.send(chat_id, format_outcome(held), kind="notice", ref_id=held.id)
 
     async def _edit(self, held: HeldReply, chat_id: int, message_id: int) -> bool:
         """Whether the message now shows the decision (cosmetic: the decision itself is stored)."""

@@ -120,7 +120,11 @@ class BotRunner:
                                   "long polling") from None
         else:
             # only needed when a webhook was registered earlier (getUpdates answers 409 Conflict then)
-            await self.s.optional.call("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+            async def delete_webhook() -> None:
+                await self.s.optional.call("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+
+            await delete_webhook()
+            self.s.ingest.on_webhook_conflict = delete_webhook  # a failed first try is retried on 409
             self._intake = asyncio.create_task(self.s.ingest.poll(), name="polling")
 
     async def _retry_outbox(self, interval_s: float) -> None:

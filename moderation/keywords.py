@@ -261,6 +261,8 @@ class KeywordStage(ScanningStage):
     def scan(self, text: str) -> list[Match]:
         """Matches in one text, spans in the original text."""
         found = self._scan(text)
+        if len(found) > 1:
+            found = _innermost(found)
         if found and any(m.term in NAME_TERMS for m in found):
             return [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
         return found
@@ -324,6 +326,18 @@ class KeywordStage(ScanningStage):
         scan = self.scan
         return [scan(t) for t in texts]
 
+
+
+def _innermost(found: list[Match]) -> list[Match]:
+    """Two readings can find one word with different edges ("a 1 d i o t" joined with and without
+    the "a"): of matches of one term sharing a start or an end, the narrower one stands."""
+    out = []
+    for m in found:
+        if not any(o is not m and o.term == m.term and m.start <= o.start and o.end <= m.end
+                   and (o.start, o.end) != (m.start, m.end) and (o.start == m.start or o.end == m.end)
+                   for o in found):
+            out.append(m)
+    return out
 
 
 def load_terms(settings: ModerationSettings) -> tuple[list[Term], list[Term]]:

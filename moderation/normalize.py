@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator, Match as ReMatch
 
-from moderation.charmaps import (ALT as _ALT, CONFUSABLES as _CONFUSABLES, LEET_DIGITS as _LEET_DIGITS,
-                                 LEET_EDGE as _LEET_EDGE, LEET_INNER as _LEET_INNER, JOINABLE, MASK,
-                                 MASK_LEET, RUN, build_triggers)
+from moderation.charmaps import CONFUSABLES as _CONFUSABLES, JOINABLE, MASK, MASK_LEET, RUN, build_triggers
 from moderation.folding import fold
+from moderation.leet import read_leet
 from moderation.masks import MaskedWord, masked_words
 
 __all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "Triggers", "fold",
@@ -32,17 +31,6 @@ __all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
 
-_LEET_CHARS = "0-9@$!|+("
-# Mask symbols belong to the token too, so "d1#k" counts two letters around its digit.
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(*#%")
-_LEETISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
-_INNER_RUN = re.compile("[!|+(][!|+(]*")
-_DIGIT_RUN = re.compile("[0-9]+")
-_LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
-_MASKS = frozenset("*#%")
-_HIDDEN = _MASKS | frozenset(_LEET_EDGE)  # around an inner leet run: p+@, d!#k
-_DIGIT_REPEATS = re.compile(r"([0-9])\1+")  # 177777 is 17 held down
-_LETTERISH_MASKED = _LETTERISH | _MASKS
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
 # Three or more single letters, each separated by the same one separator (or "x. y. z").
@@ -51,12 +39,11 @@ _JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}([ .*~,:/\\\\'\"^_-]|[.,] ){_LETTER}
 # the leet step, which then reads the word.
 _LJ_ITEM = "[a-z013456789@$!|+]"
 _LJ_EDGE = "[a-z0-9@$!|+]"
-_LEET_JOIN = re.compile(f"(?<!{_LJ_EDGE}){_LJ_ITEM}([ .*~,:/\\\\'\"^_-]|[.,] ){_LJ_ITEM}(?:\\1{_LJ_ITEM})+(?!{_LJ_EDGE})")
+_LEET_JOIN = re.compile(
+    f"(?<!{_LJ_EDGE}){_LJ_ITEM}([ .*~,:/\\\\'\"^_-]|[.,] ){_LJ_ITEM}(?:\\1{_LJ_ITEM})+(?!{_LJ_EDGE})")
 _LJ_ITEMS = frozenset("abcdefghijklmnopqrstuvwxyz013456789@$!|+")
 _SPACES = re.compile(" {2,}")
 _RUN3 = re.compile(f"({_LETTER})\\1\\1+")
-_LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
-_HAS_LETTER = re.compile("[a-z]")
 _JOIN_SEPS = " .*~,:/\\'\"^_-"
 
 
@@ -166,105 +153,6 @@ def joinable_at_start(t: str) -> bool:
     return len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None)
 
 
-def _leet_join(t: str, starts: list[int] | None, ends: list[int] | None
-               ) -> tuple[str, list[int], list[int]] | None:
-    """Remove the separators of single letters mixed with leet characters (5.h.1.t), or None."""
-    cuts: list[tuple[int, int]] = []
-    for m in _LEET_JOIN.finditer(t):
-        seg = m.group()
-        letters = sum(ch.isalpha() for ch in seg)
-        others = sum(ch in _LJ_ITEMS for ch in seg) - letters
-        if letters >= 2 and others:
-            base = m.start()
-            cuts.extend((base + i, base + i + 1) for i, ch in enumerate(seg) if ch not in _LJ_ITEMS)
-    return _delete(t, starts, ends, cuts) if cuts else None
-
-
-def _leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
-    """Leetspeak inside words: (main reading, second reading or None, made a letter run)."""
-    alt_pos: list[int] = []
-    made_run = False
-
-    def repl(t: str, start: int, end: int) -> str:
-        nonlocal made_run
-        tok = t[start:end]
-        n = len(tok)
-        final_t = n >= 4 and tok[-1] == "+" and tok[-2] in _LEETISH  # shi+, cun+: a final "+" reads t
-        first_t = n >= 4 and tok[0] == "+" and tok[1] in _LEETISH  # +wat
-        first_i = n >= 4 and tok[0] == "!" and tok[1] in _LEETISH  # !diot
-        if not (final_t or first_t or first_i) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or (
-                not _HAS_LETTER.search(tok) and "@" not in tok)):  # @55 is a word; $55 is money
-            return tok  # only trailing/leading punctuation, or a number
-        letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
-        out = list(tok)
-        email = "@" in tok and t.startswith(".", end) and end + 1 < len(t) and t[end + 1].isalpha()
-        for i, ch in enumerate(tok):
-            if ch in _LEET_EDGE:
-                if not (email and ch == "@"):
-                    out[i] = _LEET_EDGE[ch]
-        # leet digits and mask symbols stand for letters too (8!7ch, s%i+)
-        like = letters + sum(ch in _LEET_DIGITS or ch in _MASKS for ch in tok)
-        if like >= 3:  # b!tch, sh!!!t, 8!7ch: a run between two alnums
-            for r in _INNER_RUN.finditer(tok):
-                a, b = r.span()
-                if a > 0 and b < n and (tok[a - 1].isalnum() or tok[a - 1] in _HIDDEN) and (
-                        tok[b].isalnum() or tok[b] in _HIDDEN):
-                    for i in range(a, b):
-                        out[i] = _LEET_INNER[tok[i]]
-                        if tok[i] in _ALT:
-                            alt_pos.append(start + i)
-            if final_t:
-                out[-1] = "t"
-            if first_t:
-                out[0] = "t"
-            if first_i:
-                out[0] = "i"
-        if letters >= 2 or (letters and like >= 3):
-            near = _LETTERISH if letters < 2 else _LETTERISH_MASKED  # tw#7: a mask beside the digit
-            for d in _DIGIT_RUN.finditer(tok):
-                a, b = d.span()
-                left = a > 0 and out[a - 1] in near
-                right = b < n and out[b] in near
-                if (left and right) or ((left or right) and len(_DIGIT_REPEATS.sub(r"\1", tok[a:b])) <= 3):
-                    for i in range(a, b):
-                        if tok[i] in _LEET_DIGITS:
-                            out[i] = _LEET_DIGITS[tok[i]]
-                            if tok[i] == "1":
-                                alt_pos.append(start + i)
-        new = "".join(out)
-        if not made_run and _RUN3.search(new):
-            made_run = True  # a$$$ → asss: the run appears only now
-        return new
-
-    if not positions:
-        return t, None, False
-    pieces: list[str] = []
-    pos = 0
-    n = len(t)
-    for i in positions:
-        if i < pos:
-            continue  # inside the token just handled
-        a = i
-        while a > 0 and t[a - 1] in _TOKEN_CHARS:
-            a -= 1
-        while a < i and t[a] == "#":  # a hashtag's "#" is not a hidden letter
-            a += 1
-        b = i + 1
-        while b < n and t[b] in _TOKEN_CHARS:
-            b += 1
-        pieces.append(t[pos:a])
-        pieces.append(repl(t, a, b))
-        pos = b
-    pieces.append(t[pos:])
-    main = "".join(pieces)
-    if not alt_pos:
-        return main, None, made_run
-    chars = list(main)
-    for i in alt_pos:
-        chars[i] = _ALT[t[i]]
-    return main, "".join(chars), made_run
-
-
 def _delete(text: str, starts: list[int] | None, ends: list[int] | None, cuts: list[tuple[int, int]]
             ) -> tuple[str, list[int], list[int]]:
     """Remove the [a, b) ranges; the kept character before each cut absorbs it in its end."""
@@ -357,15 +245,15 @@ def _spellings(t: str, starts: list[int] | None, ends: list[int] | None, n0: int
     positions, may_join, may_run, may_mask = _triggers(t) if trig is None else trig
     if may_join and not joined and _LEET_JOIN.search(t):
         versions = _leet_join(t, starts, ends)
-        if versions:
+        if versions:  # the text as written stays a reading too: "f u 4 ever" is "f u" + "4 ever"
             out: list[Normalized] = []
             source: MaskSource | None = None
-            for jt, js, je in versions:
+            for jt, js, je in [*versions, (t, starts, ends)]:
                 found, masked = _spellings(jt, js, je, n0, joined=True)
                 out.extend(found)
                 source = source or masked
             return out, source
-    main, alt, made_run = _leet(t, positions)
+    main, alt, made_run = read_leet(t, positions)
     out = _finish(main, starts, ends, n0, may_join, may_run or made_run)
     if alt is not None:  # leetspeak never creates joinable single letters; it may create runs
         out.extend(_finish(alt, starts, ends, n0, may_join, True))

@@ -89,6 +89,9 @@ def respelled_keys(key: str) -> list[str]:
     return out
 
 
+# Words split off a lone letter (f uck, cun t): only these, whose other halves are not English
+# words; elsewhere a lone letter beside a word is prose ("B icon", "rap e.g.", "dark y").
+_LONE_SPLIT = frozenset("fuck cunt dick cock slut twat shit".split())
 _LONE_WORDS = frozenset("aiuo")
 _LONE_HEADS = _LONE_WORDS | frozenset("tsdm")
 
@@ -99,7 +102,8 @@ def split_keys(key: str) -> list[str]:
     Longer words are left whole: their halves are often words themselves (wet back)."""
     if not _MIN_MASKED_WORD <= len(key) <= _MAX_SPLIT or not _LETTERS.issuperset(key):
         return []
-    return [key[:i] + " " + key[i:] for i in range(1, len(key))
+    first, last = (1, len(key)) if key in _LONE_SPLIT else (2, len(key) - 1)
+    return [key[:i] + " " + key[i:] for i in range(first, last)
             if _split_part(key[:i], _LONE_HEADS) and _split_part(key[i:], _LONE_WORDS)]
 
 

@@ -73,6 +73,7 @@ class FakeTelegram:
         self.chat_actions: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
         self.webhook: dict[str, Any] | None = None
+        self.fail_methods: dict[str, int] = {}  # lower-case method name -> how many calls answer 500
         self.faults: dict[int | None, deque[Fault]] = defaultdict(deque)
         self.limits = LimitChecker()
         self.on_get_updates: Callable[[int | None], Any] | None = None  # hook: called with the offset
@@ -293,6 +294,9 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        if self.fail_methods.get(method.lower(), 0) > 0:
+            self.fail_methods[method.lower()] -= 1
+            return error_response(500, "Internal Server Error")
         handler = None if method.lower() in self.missing_methods else getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return error_response(404, "Not Found")

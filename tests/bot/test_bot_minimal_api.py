@@ -95,10 +95,27 @@ async def test_held_reply_is_approved_and_delivered(minimal: FakeTelegram, tmp_p
         await wait_settled(runner)
         [held] = await runner.s.store.list_held("approved")
         assert held.delivered_at is not None
+        minimal.inject_callback(MODERATOR_ID, post, post.buttons[0]["callback_data"])  # pressed again
+        minimal.inject_callback(MODERATOR_ID, post, post.buttons[1]["callback_data"])
+        await wait_settled(runner)
+        await asyncio.sleep(0.3)
     assert not post.edits
     assert minimal.texts(user) == [TEXTS.held, f"please {HOLD_TERM} this"]
-    assert len(minimal.texts(MODERATOR_CHAT)) == 2
+    assert len(minimal.texts(MODERATOR_CHAT)) == 2  # the outcome is posted once, not per press
     assert _called(minimal, "editMessageText") == 1 and _called(minimal, "answerCallbackQuery") == 1
+
+
+async def test_a_webhook_left_registered_is_deleted_when_polling_meets_it(tmp_path: Path) -> None:
+    """deleteWebhook fails at start-up (500): getUpdates then answers 409 "webhook is active", and
+    the bot deletes the webhook again instead of retrying getUpdates forever."""
+    async with FakeTelegram() as fake:
+        fake.webhook = {"url": "https://old.example/hook"}
+        fake.fail_methods["deletewebhook"] = 1
+        async with bot_running(_settings(fake, tmp_path)):
+            fake.inject_message(1001, "anyone home?")
+            [reply] = await fake.wait_sent(1001, 1, timeout=30)
+        assert reply.text == "anyone home?"
+        assert _called(fake, "deleteWebhook") == 2 and fake.webhook is None
 
 
 async def test_held_reply_is_rejected(minimal: FakeTelegram, tmp_path: Path) -> None:

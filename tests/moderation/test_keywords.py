@@ -256,7 +256,7 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
 
 
 @pytest.mark.parametrize("text,term", [
-    ("you are a shi+", "shit"), ("cun+", "cunt"), ("+wat", "twat"), ("51u+", "slut"),  # "+" as t at an edge
+    ("you are a shi+", "shit"), ("cun+", "cunt"), ("+w@t", "twat"), ("51u+", "slut"),  # "+" as t at an edge
     ("sh!!!t", "shit"), ("pr!!!ck", "prick"), ("8!7ch", "bitch"), ("$h111+", "shit"),  # runs and digit-led leet
     ("d1#k", "dick"), ("s%1t", "shit"), ("you s%i+ ok", "shit"), ("w%0r3", "whore"),  # masks beside leet
     ("up her @55 now", "ass"), ("More 1!bturd lunacy", "libturd"), ("you !diot", "idiot"),  # leading leet
@@ -277,10 +277,18 @@ def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> Non
     "Pussy Riot performed in Moscow", "the Shittu family moved in", "a Maine Coon cat", "a coon cat",
     "The cock crowed at dawn", "retard the ignition timing", "hoe the garden", "faggots and peas",
     "I can't watch it", "it's hit or miss", "Ushishi Theme", "I'd like a u-turn", "it costs $55 now",
-    "#1 fan", "wow!!! great", "!important", "1.0.3.b release",
+    "#1 fan", "wow!!! great", "!important", "1.0.3.b release", "the channel hit 900k subscribers",
+    "salary 600K", "Boeing 717s", "push177 now", "+watch the diff", "flour +water +salt",
+    "commit d445a53ef9678c4cb9", "(0x2F967, x)", "color: #f967ba;", "bought 100 shares @55.20", "ping @555",
+    "Click the B icon to make text bold", "I like rap e.g. Kendrick", "plot the dark y values",
 ])
 def test_leet_lookalikes_stay_clean(stage: KeywordStage, text: str) -> None:
     assert not stage.scan(text), text
+
+
+def test_one_word_read_two_ways_is_one_match(stage: KeywordStage) -> None:
+    assert [(m.term, m.start, m.end) for m in stage.scan("such a 1 d i o t")] == [("idiot", 7, 16)]
+    assert {m.term for m in stage.scan("f u 4 ever")} == {"f u"}  # the text as written is read too
 
 
 def test_a_match_names_the_plain_spelling_of_a_listed_leet_term() -> None:
