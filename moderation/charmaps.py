@@ -66,6 +66,8 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
                 auto.add_word(ch + ch2 + b, 2)
     for d in "0123456789":  # @55: a leading "@" before digits
         auto.add_word("@" + d, 1)
+    auto.add_word("@$", 1)  # @$$, 4$55
+    auto.add_word("4$", 1)
     for a in "0123456789":  # d1#k, c0*k ("100%" and "$5" stay on the fast path)
         for sep in "#*":
             auto.add_word(a + sep, MASK)

@@ -25,8 +25,11 @@ _LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
 _MASKS = frozenset("*#%")
 _HIDDEN = _MASKS | frozenset(_LEET_EDGE)  # around an inner leet run: p+@, d!#k
 # Tokens that are not leet: a number with a unit (900k, 717s, 3rd), hex (0x2f967, 6+ hex digits)
-_NOT_LEET = re.compile(r"[0-9]+[a-z]{1,2}|0x[0-9a-f]+|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{6,}")
-_AT_DIGITS = re.compile(r"@[0-9]{1,2}")  # @55 (ass); @555 or @1234 is a handle or a number
+# (a digit held down, 4444ss, is leet after all)
+_NOT_LEET = re.compile(r"(?![0-9]*([0-9])\1\1)[0-9]+[a-z]{1,2}|0x[0-9a-f]+"
+                       r"|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{6,}")
+# Tokens without a letter that are words: @55, @$$, 4$55 (ass); @555 is a handle, $55 money
+_LETTERLESS = re.compile(r"@[0-9]{1,2}|[@4]\$[$5]*")
 _DIGIT_REPEATS = re.compile(r"([0-9])\1+")
 _HELD_DOWN = re.compile(r"([0-9])\1\1")
 _LETTERISH_MASKED = _LETTERISH | _MASKS
@@ -55,9 +58,9 @@ def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         first_t = n >= 4 and tok[0] == "+" and tok[1] in _LEETISH and _LEET_ANY.search(tok, 1) is not None
         first_i = n >= 4 and tok[0] == "!" and tok[1] in _LEETISH  # !diot
         if not (final_t or first_t or first_i) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or (
-                not _HAS_LETTER.search(tok) and not _AT_DIGITS.fullmatch(tok))):  # @55 is a word; $55 is money
+                not _HAS_LETTER.search(tok) and not _LETTERLESS.fullmatch(tok))):
             return tok  # only trailing/leading punctuation, or a number
-        if _NOT_LEET.fullmatch(tok) or (tok[0] == "@" and t.startswith(".", end)):
+        if _NOT_LEET.fullmatch(tok) or (tok[0] == "@" and end + 1 < len(t) and t[end] == "." and t[end + 1].isdigit()):
             return tok  # 900k, 717s, 0x2f967, d445a53e, @55.20: numbers, units, hex ids and prices
         letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
