@@ -154,6 +154,14 @@ def deployment_problems(settings: Settings) -> list[str]:
     clf = settings.moderation.classifier
     if clf.enabled and clf.model not in ("original", "unbiased", "multilingual") and not Path(clf.model).exists():
         problems.append(f"config error: moderation.classifier.model: {clf.model} not found")
+    if clf.enabled and clf.runtime == "onnx":  # the checks start-up makes: packages, device, a writable onnx_dir
+        from moderation.classifier import onnx_dir
+        from moderation.onnx_runtime import check_runtime
+
+        try:
+            check_runtime(clf.device, clf.dtype, onnx_dir(clf))
+        except ConfigError as err:
+            problems.append(str(err))
     try:
         from moderation.keywords import build_text_stages
 

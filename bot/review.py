@@ -200,15 +200,16 @@ class ReviewDesk:
                                    detail={"data": query.data, "reason": "unknown item" if held is None else "wrong message"})
             await self._answer_press(lambda: query.answer("This button does not match a held reply.", show_alert=True))
             return
-        banned = await self._ban_from_button(held, actor) if parsed.ban else None
         decided = await self.pipeline.decide(parsed.held_id, approve=parsed.approve, decided_by=actor)
-        if decided is None:
+        if decided is None:  # a late press (another moderator was first): no decision, and no ban either
             current = await self.store.get_held(parsed.held_id) or held
-            await self._answer_press(lambda: query.answer(f"Already {current.state} by {current.decided_by}.", show_alert=True))
+            late = f"Already {current.state} by {current.decided_by}." + (" Nobody was banned." if parsed.ban else "")
+            await self._answer_press(lambda: query.answer(late, show_alert=True))
             if current.id not in self._edited or (message is not None and getattr(message, "reply_markup", None)):
                 await self._edit_decided(current, pressed)
             return
-        answer = "Approved: sending it to the user." if parsed.approve else "Rejected." + (banned or "")
+        banned = await self._ban_from_button(held, actor) if parsed.ban else ""
+        answer = "Approved: sending it to the user." if parsed.approve else "Rejected." + banned
         await self._answer_press(lambda: query.answer(answer))
         await self._edit_decided(decided, pressed)
         self.kick()

@@ -33,7 +33,7 @@ class ReviewCallback:
 
 def encode_callback(held_id: int, *, approve: bool, ban: bool = False) -> str:
     data = f"mod:{'a' if approve else 'b' if ban else 'r'}:{held_id}"
-    if held_id < 1 or len(data.encode()) > MAX_CALLBACK_BYTES:
+    if not 1 <= held_id < 10**18 or len(data.encode()) > MAX_CALLBACK_BYTES:  # parse_callback reads 18 digits
         raise ValueError(f"held id {held_id} cannot be encoded as callback data")
     return data
 

@@ -120,11 +120,17 @@ class BotRunner:
                                   "long polling") from None
         else:
             # only needed when a webhook was registered earlier (getUpdates answers 409 Conflict then)
-            async def delete_webhook() -> None:
-                await self.s.optional.call("deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+            async def delete_webhook(after_conflict: bool = False) -> None:
+                deleted = await self.s.optional.call(
+                    "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False))
+                if not deleted and after_conflict and not self.s.optional.available("deleteWebhook"):
+                    raise ConfigError("config error: a webhook is registered for this bot and the Bot API at "
+                                      "telegram.api_base_url cannot delete it (no deleteWebhook), so long polling "
+                                      "cannot start: delete the webhook there, or set PARLEY_TELEGRAM__WEBHOOK_URL")
 
             await delete_webhook()
-            self.s.ingest.on_webhook_conflict = delete_webhook  # a failed first try is retried on 409
+            # a failed first try is retried when getUpdates answers 409 "webhook is active"
+            self.s.ingest.on_webhook_conflict = lambda: delete_webhook(after_conflict=True)
             self._intake = asyncio.create_task(self.s.ingest.poll(), name="polling")
 
     async def _retry_outbox(self, interval_s: float) -> None:

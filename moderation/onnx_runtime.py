@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,9 +67,9 @@ def ensure_writable(folder: Path) -> None:
     """Create the cache folder and prove a file can be written there (root ignores mode bits)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)  # unique across hosts and containers
+        os.close(fd)
+        os.unlink(probe)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise OnnxExportError(f"moderation.classifier.onnx_dir = \"{folder}\" is not a writable folder ({reason}): "
@@ -79,12 +80,16 @@ def _fingerprint(source: str | Path) -> list[Any]:
     """Path (or model name), size and mtime; for a folder, those of the files directly in it."""
     path = Path(source)
     if path.is_file():
-        st = path.stat()
-        return [str(path.resolve()), st.st_size, st.st_mtime_ns]
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file())
-        return [str(path.resolve())] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]
+        return [str(path.resolve()), *_stat(path)]
+    if path.is_dir():  # the model's own files: not our exports (onnx_dir may be this folder) or dotfiles
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix != ".onnx" and not p.name.startswith("."))
+        return [str(path.resolve())] + [[p.name, *_stat(p)] for p in files]
     return [str(source)]
+
+
+def _stat(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]  # a file swapped in changes ino/ctime
 
 
 def export_path(onnx_dir: Path, sources: Sequence[str | Path], labels: Sequence[str]) -> Path:
@@ -105,7 +110,9 @@ def export_model(model: torch.nn.Module, path: Path) -> None:
     ids = torch.full((2, 8), token, dtype=torch.long)
     mask = torch.ones_like(ids)
     mask[1, 5:] = 0
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)  # unique even for two processes with one pid (containers sharing the folder)
     try:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer and deprecation chatter, not the operator's concern
@@ -114,7 +121,7 @@ def export_model(model: torch.nn.Module, path: Path) -> None:
                               dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                             "attention_mask": {0: "batch", 1: "tokens"},
                                             "logits": {0: "batch"}})
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # atomic: another process's export of the same key is the same model
     except Exception as exc:  # noqa: BLE001 - one line for the log and the verdicts
         tmp.unlink(missing_ok=True)
         text = " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -107,3 +107,19 @@ async def test_no_ban_button_for_a_group(fake: FakeTelegram, make_settings: Sett
         fake.inject_message(group, f"{fake.mention} say {HOLD_TERM}", user_id=3201)
         [announcement] = await fake.wait_sent(MODERATOR_CHAT, 1)
         assert [b["text"] for b in announcement.buttons] == ["Approve", "Reject"]
+
+
+async def test_a_late_ban_press_bans_nobody(fake: FakeTelegram, make_settings: SettingsFactory) -> None:
+    user = 3301
+    async with bot_running(make_settings(), rate_limits=FAST_PRIVATE) as runner:
+        fake.inject_message(user, f"say {HOLD_TERM}")
+        [announcement] = await fake.wait_sent(MODERATOR_CHAT, 1)
+        approve, _, ban = (b["callback_data"] for b in announcement.buttons)
+        fake.inject_callback(MODERATOR_ID, announcement, approve)
+        await fake.wait_sent(user, 2)
+        fake.inject_callback(MODERATOR_ID, announcement, ban)  # a second moderator's press, too late
+        await wait_settled(runner)
+        await fake.wait_for(lambda: len(fake.callback_answers) >= 2, what="two button answers")
+        assert await runner.s.store.bans() == []
+        assert fake.callback_answers[-1]["text"].endswith("Nobody was banned.")
+        assert fake.texts(user) == [TEXTS.held, f"say {HOLD_TERM}"]

@@ -179,3 +179,14 @@ async def test_webhook_mode_without_set_webhook_is_a_config_error(minimal: FakeT
     with pytest.raises(ConfigError, match="refused setWebhook"):
         async with bot_running(settings):
             pass
+
+
+async def test_a_webhook_this_server_cannot_delete_is_a_config_error(tmp_path: Path) -> None:
+    """A webhook is registered and the server has no deleteWebhook: polling can never work, so
+    the bot stops with one line saying so instead of retrying getUpdates forever."""
+    from bot.runner import run_bot
+
+    async with FakeTelegram(missing_methods={"deleteWebhook"}) as fake:
+        fake.webhook = {"url": "https://old.example/hook"}
+        with pytest.raises(ConfigError, match="cannot delete it"):
+            await asyncio.wait_for(run_bot(_settings(fake, tmp_path), stop=asyncio.Event(), install_signals=False), 60)

@@ -112,6 +112,15 @@ def test_cli_config_check_exit_2(tmp_path: Path) -> None:
     assert len(res.stderr.strip().splitlines()) == 1
 
 
+def test_cli_config_check_runs_the_onnx_start_up_checks(tmp_path: Path) -> None:
+    env = {"PARLEY_MODERATION__CLASSIFIER__ENABLED": "true", "PARLEY_MODERATION__CLASSIFIER__RUNTIME": "onnx",
+           "PARLEY_MODERATION__CLASSIFIER__DEVICE": "cuda"}
+    res = _parley("config", "check", env=env, cwd=tmp_path)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert res.stderr.strip().splitlines() == [line for line in res.stderr.strip().splitlines() if "runtime" in line]
+    assert "device = \"cuda\"" in res.stderr
+
+
 def test_cli_config_show_masks_token(tmp_path: Path) -> None:
     res = _parley("config", "show", env={"PARLEY_TELEGRAM__TOKEN": "123:secret"}, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
