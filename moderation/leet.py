@@ -13,9 +13,9 @@ import re
 from moderation.charmaps import ALT as _ALT, LEET_DIGITS as _LEET_DIGITS, LEET_EDGE as _LEET_EDGE
 from moderation.charmaps import LEET_INNER as _LEET_INNER
 
-__all__ = ["LEET_CHARS", "read_leet"]
+__all__ = ["read_leet"]
 
-LEET_CHARS = "0-9@$!|+("
+_LEET_CHARS = "0-9@$!|+("
 # Mask symbols belong to the token too, so "d1#k" counts two letters around its digit.
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+(*#%")
 _LEETISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|")
@@ -33,7 +33,7 @@ _LETTERLESS = re.compile(r"@[0-9]{1,2}|[@4]\$[$5]*")
 _DIGIT_REPEATS = re.compile(r"([0-9])\1+")
 _HELD_DOWN = re.compile(r"([0-9])\1\1")
 _LETTERISH_MASKED = _LETTERISH | _MASKS
-_LEET_ANY = re.compile(f"[{LEET_CHARS}]")
+_LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
 _HAS_LETTER = re.compile("[a-z]")
 _RUN3 = re.compile("([a-z])\\1\\1+")
 

@@ -4,11 +4,13 @@ Steps, in order: NFKC, casefold, invisible/format characters dropped, combining 
 (ü → u), every dash → "-", whitespace → " " (those in moderation.folding), look-alike letters of
 other scripts → Latin (only in words made of Latin letters and look-alikes, so real Cyrillic or
 Greek words stay as they are),
-leetspeak inside words that have real letters (sh1t, a$$, b!tch; "2024" and "$5" stay),
+leetspeak inside words (moderation.leet: sh1t, a$$, b!tch, shi+, @55; "2024", "900k" and "$5"
+stay), single letters mixed with leet joined first (5.h.1.t),
 single letters joined across one separator (f.u.c.k, f u c k, f*u*c*k), runs of spaces → one,
 runs of 3+ equal letters → 2 (a variant collapses them to 1). Joining and run collapsing
 apply to Latin letters only (the shipped lists are English). A second spelling variant reads
-`1`, `!` as `l` and `|` as `i`. Every variant keeps a per-character map to the original, so a
+`1` as `l` and `|` as `i`; where spelled-out letters start with the word "a" or "i" ("such a
+c o c k"), a variant keeps that word apart. Every variant keeps a per-character map to the original, so a
 match reports the original span and redaction masks exactly the original characters. Words with
 symbols inside (f#ck, f.ck, fu-ck) are found on request: Normalized.masked_words (see
 moderation.masks).
