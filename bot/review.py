@@ -116,8 +116,9 @@ class ReviewDesk:
     async def _announce(self, held: HeldReply) -> bool:
         chat_id = self.moderator_chat_id
         assert chat_id is not None
+        buttons = keyboard(held, can_ban=not self.is_moderator(held.chat_id))
         try:
-            msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=keyboard(held)))
+            msg = await _with_retries(lambda: self.bot.send_message(chat_id, format_held(held), reply_markup=buttons))
         except TelegramError as err:
             if self.outbox.metrics is not None:
                 self.outbox.metrics.telegram_exception(err)

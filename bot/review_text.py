@@ -119,13 +119,13 @@ def replied_announcement(message: Message) -> tuple[int, int, int] | None:
     return int(found.group(1)), int(found.group(2)), replied.message_id
 
 
-def keyboard(held: HeldReply) -> InlineKeyboardMarkup:
-    """Approve / Reject, and for a private chat (its id is its user's) Reject + ban."""
+def keyboard(held: HeldReply, *, can_ban: bool = True) -> InlineKeyboardMarkup:
+    """Approve / Reject, and for a private chat (its id is its user's, not a moderator's) Reject + ban."""
     rows = [[
         InlineKeyboardButton("Approve", callback_data=encode_callback(held.id, approve=True)),
         InlineKeyboardButton("Reject", callback_data=encode_callback(held.id, approve=False)),
     ]]
-    if held.source == "telegram" and held.chat_id > 0:
+    if can_ban and held.source == "telegram" and held.chat_id > 0:
         rows.append([InlineKeyboardButton("Reject + ban user",
                                           callback_data=encode_callback(held.id, approve=False, ban=True))])
     return InlineKeyboardMarkup(rows)

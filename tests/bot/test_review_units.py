@@ -99,3 +99,18 @@ def test_outcome_notice_is_short_and_not_an_announcement() -> None:
     edited = format_outcome(_held(state="approved", final_text="🙏" * 3000, decided_by="@mod (42)", decided_at=0.0))
     assert "Approved with edits by @mod (42)" in edited and len(edited.encode("utf-16-le")) // 2 <= 4096
     assert not edited.startswith("Held reply #")
+
+
+def test_the_ban_button_only_for_a_private_chat_that_may_be_banned() -> None:
+    from bot.review_text import keyboard
+    from pipeline.store import HeldReply
+
+    def labels(chat_id: int, source: str = "telegram", can_ban: bool = True) -> list[str]:
+        held = HeldReply(id=3, chat_id=chat_id, user_text="q", reply_text="r", verdict={}, state="pending",
+                         source=source, created_at=0.0)
+        return [b.text for row in keyboard(held, can_ban=can_ban).inline_keyboard for b in row]
+
+    assert labels(101) == ["Approve", "Reject", "Reject + ban user"]
+    assert labels(-100500) == ["Approve", "Reject"]  # a group
+    assert labels(0, source="api") == ["Approve", "Reject"]
+    assert labels(42, can_ban=False) == ["Approve", "Reject"]  # a moderator's own chat
