@@ -263,6 +263,7 @@ def build_model(settings: ClassifierSettings, base_dir: Path | None = None) -> C
                             batch_size=settings.batch_size)
     if onnx:
         model.use_onnx(settings, base_dir)
+        model.model.to("meta")  # the session holds its own weights: free torch's copy (440 MB for BERT-base)
     return model
 
 
