@@ -232,7 +232,7 @@ EXCEPTIONS: list[str] = [
     "retard the growth", "retard the ignition", "retard the timing", "retard the spread",
     "retard the progress", "retard the development", "retard growth", "retards growth",
     "hoe the garden", "hoe the weeds", "hoe a row", "hoe the soil", "effinger", "shitterton",
-    "dyke road", "kike hernandez",
+    "dyke road", "kike hernandez", "wankdorf",
     # surnames and breeds found by a dictionary check of the 60,000 commonest English words
     "spicer", "spicers", "cocker", "cockers",
     # names, places and words with a term inside (the same check, down to the 250,000th word)
