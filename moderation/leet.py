@@ -25,9 +25,10 @@ _LETTERISH = frozenset("abcdefghijklmnopqrstuvwxyz@$")
 _MASKS = frozenset("*#%")
 _HIDDEN = _MASKS | frozenset(_LEET_EDGE)  # around an inner leet run: p+@, d!#k
 # Tokens that are not leet: a number with a unit (900k, 717s, 3rd), hex (0x2f967, 6+ hex digits)
-# (a digit held down, 4444ss, is leet after all)
-_NOT_LEET = re.compile(r"(?![0-9]*([0-9])\1\1)[0-9]+[a-z]{1,2}|0x[0-9a-f]+"
-                       r"|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{6,}")
+# (a digit held down, 4444ss, is leet after all; one digit needs a real unit: 3d, 4k, 1st, but 5ex, 4ss)
+_NOT_LEET = re.compile(r"(?![0-9]*([0-9])\1\1)[0-9]{2,}[a-z]{1,2}"
+                       r"|[0-9](?:st|nd|rd|th|[a-z]|am|pm|mm|cm|km|kg|mb|gb|tb|px|ms|hz|ft|yr|hr|v|w)"
+                       r"|0x[0-9a-f]+|(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{6,}")
 # Tokens without a letter that are words: @55, @$$, 4$55 (ass); @555 is a handle, $55 money
 _LETTERLESS = re.compile(r"@[0-9]{1,2}|[@4]\$[$5]*")
 _DIGIT_REPEATS = re.compile(r"([0-9])\1+")

@@ -261,7 +261,7 @@ def test_default_list_quality_on_labeled_data(stage: KeywordStage) -> None:
     ("d1#k", "dick"), ("s%1t", "shit"), ("you s%i+ ok", "shit"), ("w%0r3", "whore"),  # masks beside leet
     ("up her @55 now", "ass"), ("More 1!bturd lunacy", "libturd"), ("you !diot", "idiot"),  # leading leet
     ("a piece of 5-h-1-+, greedy", "shit"), ("you dip5h177777", "dipshit"), ("up my @$$.", "ass"),
-    ("my 4$55555.", "ass"), ("a 4444ss", "ass"),
+    ("my 4$55555.", "ass"), ("a 4444ss", "ass"), ("you 4ss", "ass"), ("jerk 0ff", "jerk off"),
     ("5.h.1.t", "shit"), ("c u n 7", "cunt"), ("d-1-c-k", "dick"), ("@ s s h 0 l 3", "asshole"),  # leet, spelled out
     ("such a c o c k", "cock"), ("what a p u s s y", "pussy"), ("such a p u 5 5 y", "pussy"),  # "a" stays a word
     ("btch", "btch"), ("a bstrd", "bstrd"), ("pssy", "pssy"),  # vowels dropped
@@ -280,7 +280,7 @@ def test_combined_obfuscations(stage: KeywordStage, text: str, term: str) -> Non
     "I can't watch it", "it's hit or miss", "Ushishi Theme", "I'd like a u-turn", "it costs $55 now",
     "#1 fan", "wow!!! great", "!important", "1.0.3.b release", "the channel hit 900k subscribers",
     "salary 600K", "Boeing 717s", "push177 now", "+watch the diff", "flour +water +salt",
-    "commit d445a53ef9678c4cb9", "(0x2F967, x)", "color: #f967ba;", "bought 100 shares @55.20", "ping @555", "the 1000s of fans", "costs 4$ each",
+    "commit d445a53ef9678c4cb9", "(0x2F967, x)", "color: #f967ba;", "bought 100 shares @55.20", "ping @555", "the 1000s of fans", "costs 4$ each", "3d print", "the 1st one", "a 4k tv", "at 5pm", "a 5g phone",
     "Click the B icon to make text bold", "I like rap e.g. Kendrick", "plot the dark y values",
 ])
 def test_leet_lookalikes_stay_clean(stage: KeywordStage, text: str) -> None:
