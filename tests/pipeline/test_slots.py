@@ -32,6 +32,10 @@ class RerunGraphs:
         self.captured: list[int] = []
         self.replay_fault = replay_fault
         self.fail = fail
+        # A real graph replays kernels on the addresses it captured: the engine must update its
+        # buffers in place, never rebind them. Set to a function listing those addresses to check it.
+        self.buffers: Callable[[], list[int]] | None = None
+        self.replays = 0
 
     def warm(self, fn: Callable[[], Any]) -> None:
         fn()
@@ -42,9 +46,13 @@ class RerunGraphs:
         fn()
         self.captured.append(1)
         runner = self
+        captured = self.buffers() if self.buffers is not None else None
 
         class Graph:
             def replay(self) -> None:
+                if captured is not None:
+                    assert runner.buffers is not None and runner.buffers() == captured, "a buffer was rebound"
+                runner.replays += 1
                 out = fn()
                 if runner.replay_fault is not None:
                     runner.replay_fault(out)
@@ -115,12 +123,21 @@ async def test_qwen2_rows_joining_mid_decode_match_alone(attn: str) -> None:
 
 async def test_graph_replays_decode_the_same(small_model: tuple[Any, Any], reference: BatchEngine) -> None:
     runner = RerunGraphs()
-    slots = await started(SlotEngine(small_model[0], cache_len=96, graph_runner=runner, **COMMON))
+    engine = SlotEngine(small_model[0], cache_len=96, graph_runner=runner, **COMMON)
+
+    def buffers() -> list[int]:
+        tensors = [engine.tokens, engine.positions, engine.logits, engine.seen]
+        tensors += [t for layer in engine.cache.layers for t in (layer.keys, layer.values)]
+        return [t.data_ptr() if t is not None else 0 for t in tensors]
+
+    runner.buffers = buffers
+    slots = await started(engine)
     try:
         ps, params = prompts(11, seed=3), mixed_params(11)
         got = await batched(slots, ps, params)
         assert sorted(slots.graphs) == graph_sizes(16) == [1, 2, 4, 8, 16]
         assert len(runner.captured) == 5 and slots.prepare_s is not None
+        assert runner.replays > 10  # the decode steps ran as replays, each on the captured buffers
         want = await alone(reference, ps, params)
         assert [g.token_ids for g in got] == [w.token_ids for w in want]
     finally:
