@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.types import StoreError
+
 log = logging.getLogger("parley.api")
 
 _TYPES = {400: "invalid_request_error", 401: "invalid_request_error", 403: "invalid_request_error",
@@ -97,6 +99,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
                                    headers=headers))
 
 
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    """The store cannot write (a full disk, a lock): nothing was answered unchecked, so the caller
+    may retry; OpenAI clients retry a 503 by themselves."""
+    log.error("storage unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(ApiError(503, "storage is unavailable (disk full or locked); retry later",
+                                   code="storage_unavailable", headers={"Retry-After": "5"}))
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(ApiError(500, "internal server error; see the server log", code="internal_error"))
@@ -106,4 +116,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(Exception, _unexpected)

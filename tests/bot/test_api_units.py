@@ -169,3 +169,22 @@ def test_describe_validation_messages() -> None:
     message, param = describe_validation([{"loc": ("body", 12), "msg": "JSON decode error", "type": "json_invalid",
                                            "ctx": {"error": "Expecting value"}}])
     assert message == "request body is not valid JSON (Expecting value)" and param is None
+
+
+def test_a_store_that_cannot_write_is_a_retryable_503() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from bot.api.errors import install_error_handlers
+    from pipeline.types import StoreError
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/full")
+    async def full() -> None:
+        raise StoreError("storage: cannot write parley.db: database or disk is full")
+
+    res = TestClient(app, raise_server_exceptions=False).get("/full")
+    assert res.status_code == 503 and res.headers["Retry-After"] == "5"
+    assert res.json()["error"]["code"] == "storage_unavailable"
