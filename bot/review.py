@@ -3,7 +3,7 @@
 One path announces and delivers: `sync()` (serialized) posts pending items that the moderator
 chat has not seen yet (held by the bot, the HTTP API, or before a restart) and delivers every
 decided-but-undelivered item, whether it was decided with a button or with `parley review`.
-Buttons carry only `mod:a:<id>` / `mod:r:<id>`; /edit (a reply to an announcement) approves with the
+Buttons carry only `mod:a:<id>` / `mod:r:<id>` / `mod:b:<id>` (reject and ban the user); /edit (a reply to an announcement) approves with the
 moderator's own text. Decisions go through Pipeline.decide, which is atomic, so a second press (or a
 console decision racing a button) changes nothing.
 

@@ -330,14 +330,14 @@ class KeywordStage(ScanningStage):
 
 def _innermost(found: list[Match]) -> list[Match]:
     """Two readings can find one word with different edges ("a 1 d i o t" joined with and without
-    the "a"): of matches of one term sharing a start or an end, the narrower one stands."""
-    out = []
+    the "a"): of matches of one term sharing a start or an end, the narrower one stands (linear)."""
+    first_end: dict[tuple[str, int], int] = {}
+    last_start: dict[tuple[str, int], int] = {}
     for m in found:
-        if not any(o is not m and o.term == m.term and m.start <= o.start and o.end <= m.end
-                   and (o.start, o.end) != (m.start, m.end) and (o.start == m.start or o.end == m.end)
-                   for o in found):
-            out.append(m)
-    return out
+        key_s, key_e = (m.term, m.start), (m.term, m.end)
+        first_end[key_s] = min(first_end.get(key_s, m.end), m.end)
+        last_start[key_e] = max(last_start.get(key_e, m.start), m.start)
+    return [m for m in found if first_end[(m.term, m.start)] == m.end and last_start[(m.term, m.end)] == m.start]
 
 
 def load_terms(settings: ModerationSettings) -> tuple[list[Term], list[Term]]:
