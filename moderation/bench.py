@@ -68,6 +68,7 @@ async def run_moderation_bench(options: BenchOptions, settings: Any) -> dict[str
     from moderation.classifier import resolve_device
     from moderation.keywords import KeywordStage, RegexStage, build_text_stages
     from moderation.normalize import normalize
+    from moderation.phrases import PhraseStage
 
     m: ModerationSettings = settings.moderation
     if options.classifier not in SHAPES:
@@ -84,9 +85,11 @@ async def run_moderation_bench(options: BenchOptions, settings: Any) -> dict[str
     stages = await asyncio.to_thread(build_text_stages, m)
     rates: dict[str, float | None] = {"normalize": cpu_rate(lambda ts: [normalize(t) for t in ts], texts)}
     keyword = next((s for s in stages if isinstance(s, KeywordStage)), None)
-    regex = next((s for s in stages if isinstance(s, RegexStage)), None)
+    phrases = next((s for s in stages if isinstance(s, PhraseStage)), None)
+    regex = next((s for s in stages if isinstance(s, RegexStage) and not isinstance(s, PhraseStage)), None)
     rates["keywords"] = cpu_rate(keyword.scan_many, texts) if keyword is not None else None
     rates["keywords_check"] = cpu_rate(keyword.check_sync, texts) if keyword is not None else None
+    rates["phrases"] = cpu_rate(phrases.check_sync, texts) if phrases is not None else None
     rates["regex"] = cpu_rate(regex.check_sync, texts) if regex is not None else None
     notes = {"regex": None if regex is not None else "no moderation.regexes configured"}
     with tempfile.TemporaryDirectory(prefix="parley-bench-moderation-") as tmp:

@@ -1,6 +1,7 @@
 """The first normalization step: NFKC, casefold, invisible/format characters dropped, combining
 marks dropped (ü → u), every dash → "-", whitespace → " ", look-alike Latin letters (ø, ł, small
-capitals) → ASCII, with a per-character map back to the original when lengths differ."""
+capitals) → ASCII, regional-indicator letters spelling a word (🇫🇺🇨🇰) → ASCII, with a
+per-character map back to the original when lengths differ."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ _CACHE_MAX = 200_000
 _LATIN_EXTRA = {**LATIN_EXTRA, **SYMBOL_LETTERS}
 # Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t): read them as "*".
 _EMOJI_IN_WORD = re.compile("(?<=[a-z])[\u2600-\u27bf\U0001f000-\U0001faff]+(?=[a-z])")
+# Regional-indicator letters spell words (🇫🇺🇨🇰) in runs of three or more; a pair is a flag.
+_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
 _ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
 
 # ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
@@ -95,6 +98,8 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
         if len(folded) == len(raw):
             return folded.decode("ascii"), None, None
     t = s.translate(_FOLD)
+    if _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
+        t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) for c in m.group()), t)
     if _EMOJI_IN_WORD.search(t):
         t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
     if _IRREGULAR.isdisjoint(s):

@@ -26,9 +26,11 @@ import ahocorasick
 from moderation.config import ModerationSettings
 from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
-from moderation.names import NAME_TERMS, is_name
+from moderation.names import NAME_TERMS, is_code, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
-                                  joinable_at_start, normalize_folded, trigger_words)
+                                  has_split_letters, joinable_at_start, normalize_folded, trigger_words)
+from moderation.negation import TURNED_CATEGORIES, drop_turned
+from moderation.phrases import PhraseStage
 from moderation.regexes import RegexStage
 from moderation.types import Match, ScanningStage, Severity, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
@@ -45,6 +47,7 @@ _STRICT_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "in", "er", "ers", "y",
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _MASK_ONLY = {MASK}
 _SPACES = re.compile(" {2,}")
+_DIGIT = re.compile("[0-9]")
 
 
 
@@ -264,7 +267,11 @@ class KeywordStage(ScanningStage):
         if len(found) > 1:
             found = _innermost(found)
         if found and any(m.term in NAME_TERMS for m in found):
-            return [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
+            found = [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
+        if found and any(_DIGIT.search(text, m.start, m.end) for m in found):
+            found = [m for m in found if not (_DIGIT.search(text, m.start, m.end) and is_code(text, m.start, m.end))]
+        if found and any(m.category in TURNED_CATEGORIES for m in found):
+            found = drop_turned(text, found)  # "please don't kill yourself", "you're not stupid"
         return found
 
     def _scan(self, text: str) -> list[Match]:
@@ -289,7 +296,7 @@ class KeywordStage(ScanningStage):
                 kinds.add(trig)
             if type(value) is list:
                 found.append((last, value))
-        join = JOINABLE in kinds or joinable_at_start(t)
+        join = JOINABLE in kinds or joinable_at_start(t) or (MASK in kinds and has_split_letters(t))
         if not leet and not join and kinds == _MASK_ONLY and "  " not in t:
             # Only a symbol inside a word (well-known, f#ck): the main spelling is the text.
             best: dict[tuple[int, int], Match] = {}
@@ -357,11 +364,14 @@ def load_terms(settings: ModerationSettings) -> tuple[list[Term], list[Term]]:
 
 
 def build_text_stages(settings: ModerationSettings) -> list[Stage]:
-    """The keyword stage (when any term is configured) and the regex stage (when any regex is)."""
+    """The keyword stage (when any term is configured), the shipped phrase patterns (with the
+    default list) and the regex stage (when any operator regex is configured)."""
     stages: list[Stage] = []
     terms, exceptions = load_terms(settings)
     if terms:
         stages.append(KeywordStage(terms, exceptions))
+    if settings.use_default_list:
+        stages.append(PhraseStage())
     if settings.regexes:
         stages.append(RegexStage(settings.regexes))
     return stages

@@ -1,19 +1,24 @@
-"""Terms that are also given names: "Dick Smith" is a person, "you dick" is not.
+"""Matches that are names, not words: "Dick Smith" is a person, "you dick" is not; "A55" is a
+phone and "SH17" a number plate, "a55" and "5H1T" are leet.
 
 A match of such a term is a name when it is written capitalised ("Dick", not "dick" or "DICK"),
 is followed by one space and a capitalised surname (optionally after an initial: "Dick B.
 Smith"), and is not preceded by a word that makes it a noun ("a Dick", "you Dick", "big Dick").
 The heuristic only ever drops matches of NAME_TERMS, so every other term keeps its recall.
+
+A code is an upper-case token of one or two letters and digits on one side of them (A55, AS5,
+4SS, SH17): leet words mix their digits in (B1TCH, 5H1T) or are written in lower case (a55).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["NAME_TERMS", "is_name"]
+__all__ = ["NAME_TERMS", "is_code", "is_name"]
 
 NAME_TERMS = frozenset({"dick"})
 _SURNAME = re.compile(r" (?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]{2,}\b(?![-'])")
+_CODE = re.compile(r"[A-Z]{1,2}[0-9]+|[0-9]+[A-Z]{1,2}")
 _PREVIOUS = re.compile(r"([A-Za-z']+)\W*$")
 # Words before a name-like "Dick" that make it the insult or the body part.
 _NOUN_MARKERS = frozenset({
@@ -32,3 +37,13 @@ def is_name(text: str, start: int, end: int) -> bool:
         return False
     before = _PREVIOUS.search(text[max(0, start - 40):start])
     return before is None or before.group(1).lower() not in _NOUN_MARKERS
+
+
+def is_code(text: str, start: int, end: int) -> bool:
+    """True when the word around text[start:end] is a model, road or plate code (A55, SH17)."""
+    a, b, n = start, end, len(text)
+    while a > 0 and text[a - 1].isalnum():
+        a -= 1
+    while b < n and text[b].isalnum():
+        b += 1
+    return b - a <= 8 and _CODE.fullmatch(text, a, b) is not None

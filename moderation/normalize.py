@@ -27,7 +27,7 @@ from moderation.leet import read_leet
 from moderation.masks import MaskedWord, masked_words
 
 __all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "Triggers", "fold",
-           "has_confusables", "joinable_at_start", "normalize", "normalize_folded",
+           "has_confusables", "has_split_letters", "joinable_at_start", "normalize", "normalize_folded",
            "trigger_words"]
 
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
@@ -35,8 +35,10 @@ _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a 
 
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
-# Three or more single letters, each separated by the same one separator (or "x. y. z").
-_JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}([ .*~,:/\\\\'\"^_-]|[.,] ){_LETTER}(?:\\1{_LETTER})+(?!{_LETTER})")
+# Three or more single letters, each separated by one separator (or "x. y. z"), the same one
+# or not (s.h-i_t).
+_SEP = "(?:[ .*~,:/\\\\'\"^_-]|[.,] )"
+_JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}({_SEP}){_LETTER}(?:{_SEP}{_LETTER})+(?!{_LETTER})")
 # The same with leet characters among the letters (5.h.1.t, c u n 7, d-1-c-k): joined before
 # the leet step, which then reads the word.
 _LJ_ITEM = "[a-z013456789@$!|+]"
@@ -150,6 +152,11 @@ def _triggers(t: str) -> Triggers:
     return leet, JOINABLE in kinds or joinable_at_start(t), RUN in kinds, MASK in kinds
 
 
+def has_split_letters(t: str) -> bool:
+    """Single letters split by separators (f.u.c.k, s.h-i_t) anywhere in folded text `t`."""
+    return _JOIN.search(t) is not None
+
+
 def joinable_at_start(t: str) -> bool:
     """The trigger words for space-separated letters need a space before; this covers index 0."""
     return len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None)
@@ -256,6 +263,7 @@ def _spellings(t: str, starts: list[int] | None, ends: list[int] | None, n0: int
                 source = source or masked
             return out, source
     main, alt, made_run = read_leet(t, positions)
+    may_join = may_join or may_mask  # letters split by mixed separators (s.h-i_t) show as a mask
     out = _finish(main, starts, ends, n0, may_join, may_run or made_run)
     if alt is not None:  # leetspeak never creates joinable single letters; it may create runs
         out.extend(_finish(alt, starts, ends, n0, may_join, True))

@@ -4,7 +4,7 @@ so "B.U.Y  cheap NOW" meets r"buy\s+\w+\s+now"; matches report original spans.""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from moderation.config import RegexSpec
 from moderation.normalize import Normalized, normalize
@@ -34,10 +34,14 @@ class RegexStage(ScanningStage):
     def __repr__(self) -> str:
         return f"RegexStage(name={self.name!r}, patterns={len(self._compiled)})"
 
+    def _patterns_for(self, text: str) -> Iterable[tuple[re.Pattern[str], str, RegexSpec]]:
+        """The patterns worth running on one spelling (a subclass may skip those that cannot match)."""
+        return self._compiled
+
     def scan_normalized(self, norm: Normalized) -> list[Match]:
         seen: dict[tuple[int, int, str], Match] = {}
         for variant in norm.all():
-            for pattern, label, spec in self._compiled:
+            for pattern, label, spec in self._patterns_for(variant.text):
                 for m in pattern.finditer(variant.text):
                     if m.end() == m.start():
                         continue

@@ -152,6 +152,13 @@ EXTRA: dict[str, tuple[str, str]] = {
     "go to hell": ("insult", M), "rot in hell": ("threat", M), "burn in hell": ("threat", M),
     "what the hell": ("profanity", L), "hell no": ("profanity", L),
     "a**": ("profanity", L), "f'n": ("profanity", L),
+    # chat spellings and slang found missing by a held-out probe (fourth session)
+    "fuq": ("profanity", M), "phuk": ("profanity", M), "shyt": ("profanity", M), "omfg": ("profanity", L),
+    "niqqa": ("slur", H), "niqqas": ("slur", H), "niqqer": ("slur", H), "retart": ("insult", M),
+    "retarts": ("insult", M), "dickwad": ("insult", M), "dickweed": ("insult", M), "thot": ("insult", M),
+    "thots": ("insult", M), "twunt": ("insult", H), "minge": ("sexual", M), "cuck": ("insult", L),
+    "cucks": ("insult", L), "spaz": ("insult", M), "wazzock": ("insult", L), "pedo": ("insult", M),
+    "pedos": ("insult", M), "sext": ("sexual", L), "sexting": ("sexual", L), "braindead": ("insult", L),
     # threats and incitement
     "kill yourself": ("threat", H), "kill urself": ("threat", H), "kill your self": ("threat", H),
     "kys": ("threat", H), "go die": ("threat", H), "drop dead": ("threat", H),
@@ -241,6 +248,10 @@ EXCEPTIONS: list[str] = [
     "moroney", "morongo", "morone", "morones", "titin", "titins", "bustard", "bustards", "lyotard",
     "sittard", "tardes", "tardies", "motard", "cotard", "batard", "attard", "pittard", "quintard",
     "mouffetard", "kyser", "kuntz", "hoey", "slutsky", "gowling", "beanery", "assez",
+    # a surname found by a held-out look-alike probe (fourth session)
+    "dikshit",
+    # clinical terms (a held-out probe of supportive and medical replies, fourth session)
+    "suicidal ideation", "suicidal ideations",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from moderation.config import ModerationSettings, RegexSpec, TermSpec
 from moderation.keywords import KeywordStage, RegexStage, build_text_stages
 from moderation.normalize import normalize
+from moderation.phrases import PhraseStage
 from moderation.types import Match, StageResult
 from moderation.wordlists import DEFAULT_LIST, Term, load_list, parse_term
 from pipeline.types import ConfigError
@@ -213,8 +214,9 @@ def test_build_text_stages_from_settings(tmp_path: Path) -> None:
     cfg = ModerationSettings(
         lists=[listed], terms=[TermSpec(term="heck*", category="mild", severity="low")],
         exceptions=["heckle", "damn"], regexes=[RegexSpec(pattern=r"\bacme\b", name="brand")])
-    keywords, regex = build_text_stages(cfg)
+    keywords, phrases, regex = build_text_stages(cfg)
     assert isinstance(keywords, KeywordStage) and isinstance(regex, RegexStage)
+    assert isinstance(phrases, PhraseStage) and phrases.name == "phrases"  # shipped with the default list
     found = {(m.term, m.category) for m in keywords.scan("heckfire gosh damn heckle fuck")}
     assert found == {("heck", "mild"), ("gosh", "profanity"), ("fuck", "profanity")}
     assert [m.term for m in regex.scan("ACME inc")] == ["brand"]

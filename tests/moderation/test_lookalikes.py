@@ -62,6 +62,15 @@ MUST_FLAG = [
     ("$h!t", "profanity"), ("sh\u00a1t", "profanity"), ("cvnt", "insult"), ("slvt", "insult"),
     ("\u0192\u03c5\u00a2\u043a", "profanity"), ("bi\u2020ch", "insult"),
     ("fu ck you", "profanity"), ("you bi tch", "insult"), ("f___k this", "profanity"), ("b***ch", "insult"),
+    # fourth session's held-out probe: regional-indicator and small-capital letters, mixed separators,
+    # upper-case leet that mixes its digits in, chat spellings and slang
+    ("\U0001f1eb\u200b\U0001f1fa\u200b\U0001f1e8\u200b\U0001f1f0 you", "profanity"),
+    ("\U0001f1f8\U0001f1ed\U0001f1ee\U0001f1f9", "profanity"), ("\ua730\u1d1c\u1d04\u1d0b you", "profanity"),
+    ("go away \ua730\u1d00\u0262\u0262\u1d0f\u1d1b", "slur"), ("a piece of s.h-i_t", "profanity"),
+    ("get lost you b.i-t_c h", "insult"), ("r.e-t_a r/d", "insult"), ("A55HOLE", "insult"), ("B1TCH", "insult"),
+    ("SH1T", "profanity"), ("you a55hole", "insult"), ("fuq this", "profanity"), ("phuk off", "profanity"),
+    ("you thot", "insult"), ("get lost you twunt", "insult"), ("you dickwad", "insult"), ("niqqa", "slur"),
+    ("you retart", "insult"), ("let's sext tonight", "sexual"), ("omfg", "profanity"),
 ]
 
 MUST_ALLOW = [
@@ -101,6 +110,10 @@ MUST_ALLOW = [
     "I \u2764 NY", "love\U0001f525fire", "so  a  b  c", "\u00a1Hola amigo!", "J. R. R. Tolkien",
     "Sean Spicer said so", "Joe Cocker sang", "a great bustard", "Lyotard on postmodernism", "titin fibres",
     "Lifshitz and Landau", "the Cushitic languages", "Wankhede stadium", "Sittard is in Limburg", "my wet back hurts", "he is hard on himself", "the pen is red", "who re-elected him", "go ok",
+    # codes: one or two capitals and digits on one side (a phone, a road, a plate, thermal paste)
+    "I bought the Samsung A55", "the A55 road in North Wales", "AS5 thermal paste", "ticket 4SS-002",
+    "my plate is SH17 TXB", "Sheila Dikshit was chief minister", "I love \U0001f1fa\U0001f1f8 and \U0001f1ec\U0001f1e7",
+    "e.g. i think so", "a-b test", "i.e. a b", "Suicidal ideation is common",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 

@@ -22,11 +22,11 @@ async def test_stages_with_tiny_classifier() -> None:
     result = await run_moderation_bench(opts, Settings())
     assert result["mode"] == "moderation"
     rates = result["texts_per_s"]
-    for stage in ("normalize", "keywords", "keywords_check", "classifier_unbatched", "classifier_batched",
-                  "engine_unbatched", "engine"):
+    for stage in ("normalize", "keywords", "keywords_check", "phrases", "classifier_unbatched",
+                  "classifier_batched", "engine_unbatched", "engine"):
         assert rates[stage] > 0, stage
     assert rates["regex"] is None and "regex" in result["notes"]
-    assert result["config"]["stages"] == ["keywords", "classifier"] and result["config"]["n_texts"] == 200
+    assert result["config"]["stages"] == ["keywords", "phrases", "classifier"] and result["config"]["n_texts"] == 200
     assert 100 <= result["config"]["mean_chars"] <= 200
     clf = result["classifier"]
     assert clf["forward_only"]["tokens"] == 32 and clf["batch_size"] == 64 and clf["dtype"] == "float32"
@@ -43,7 +43,7 @@ async def test_regex_stage_is_measured_when_configured() -> None:
     opts = BenchOptions(mode="moderation", classifier="none", extra=dict(QUICK))
     result = await run_moderation_bench(opts, settings)
     assert result["texts_per_s"]["regex"] > 0 and result["classifier"] is None
-    assert result["config"]["stages"] == ["keywords", "regex"]
+    assert result["config"]["stages"] == ["keywords", "phrases", "regex"]
     with pytest.raises(ConfigError, match="--classifier"):
         await run_moderation_bench(BenchOptions(classifier="huge"), settings)
 

@@ -1,0 +1,414 @@
+"""The shipped phrase patterns, by theme: threats, death wishes, telling someone to die,
+self-harm, grooming and sexual requests, hate and insults that no single word gives away.
+
+Each pattern names a shape (who, an intent, a violent verb, "you") rather than one wording,
+runs on normalized text (lower case, leet and look-alikes undone), and keeps the innocent
+readings out: negations ("I'd never hurt you"), errands ("I'll shoot you an email"),
+clumsiness ("cut myself while cooking"), figures of speech ("I just die laughing"). Each
+carries its trigger words (every match holds them: texts without them skip the pattern) and
+examples that tests run through the stage.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from moderation.types import Severity
+
+__all__ = ["PHRASES", "Phrase"]
+
+
+class Phrase(NamedTuple):
+    name: str
+    category: str
+    severity: Severity
+    # Words that every match holds: "a b & c d | e" = (a or b) and (c or d), or else e.
+    triggers: str
+    pattern: str
+    examples: tuple[str, ...]
+
+
+def _any(words: list[str]) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+def _forms(words: list[str], *endings: str) -> str:
+    return " ".join(w + e for w in words for e in ("", *endings))
+
+
+_H, _M = Severity.HIGH, Severity.MEDIUM
+_END = r"(?![\w'-])"  # a word end that "u-boat" or "you'd" does not pass
+YOU = r"(?:you|u|ya|yu|y'?all|you guys|you all|ye)"
+YOUR = r"(?:your|ur|yer)"
+YOURSELF = r"(?:yourself|urself|your ?self|yourselves|ur ?self)"
+_YOU_ARE = r"(?:you'?re|you are|youre|ur|u r|u are)"
+_ADV = (r"(?:(?:fucking|really|literally|actually|just|totally|seriously|personally|gladly|happily|slowly|so"
+        r"|finally) )?")
+# Someone announcing what they will do (no negation can sit between the parts).
+_INTENT = (r"(?:i'?ll|i will|i shall|i'?m (?:going to|gonna|gon|about to|coming to)|im (?:going to|gonna)"
+           r"|i am (?:going to|gonna|about to|coming to)|i'?mma|ima|i want to|i wanna|i swear i'?ll|gonna"
+           r"|we'?ll|we will|we'?re (?:going to|gonna)|we are (?:going to|gonna)|let me|lemme"
+           r"|i can'?t wait to|(?:some ?one|some ?body) (?:should|needs to|will|is going to|gonna)"
+           r"|i hope (?:some ?one|some ?body|they|he|she)(?: will)?|i'?d love to|i would love to)")
+_W_INTENT = ("ll will shall going gonna gon about coming imma ima mma want wanna swear let lemme wait should needs"
+             " hope love")
+_KILL_WORDS = ("kill murder stab strangle behead decapitate lynch rape torture slaughter butcher dismember execute"
+               " drown poison smother suffocate maim mutilate gut eviscerate shoot hang choke hurt kidnap gas"
+               " burn end").split()
+_KILL = _any(_KILL_WORDS) + "(?:s|es)?"
+# "shoot you an email", "hang you a picture", "burn you a copy": an errand, not a threat.
+_NOT_ERRAND = (r"(?! (?:an?|the|some|my|our|his|her|their|this|that|those|these|over|back|out|off|up|down"
+               r"|in|into|on|at|for|with|to|a line|one)\b)")
+_BODY_WORDS = ("leg legs knee knees kneecap kneecaps neck face jaw skull skulls head teeth nose arm arms finger"
+               " fingers spine ribs bone bones throat brain brains guts eye eyes windpipe").split()
+_HARM_BODY = (r"(?:break|snap|smash|bash|crack|cave|kick|punch|rip|tear|cut|slit|blow|knock|stomp|bust|gouge"
+              r"|crush|shatter|slash|pull)(?:s)?")
+_SELF_HARM = (r"(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|starve|starving|kill|killing|poison"
+              r"|poisoning|hang|hanging|drown|drowning|off|offing|unalive|unaliving|hit|hitting|scratch"
+              r"|scratching|punch|punching)")
+_SOON = (r"(?:(?:going to|gonna|about to|thinking (?:about|of)|planning (?:to|on)|trying to|ready to|tempted to"
+         r"|considering|want to|wanna|need to|just|really|literally|seriously|finally|so close to|been) )?")
+_WISH = r"(?:(?:all|both|just|slowly|painfully|would|will|'?d|to|finally|fucking|actually|never) )?"
+_DIE_WORDS = ("die dies died killed shot stabbed murdered raped run hit cancer aids hanged lynched beheaded rot"
+              " burn suffer drown choke starve perish bleed wake").split()
+_NOUN_WORDS = ("pig cow freak loser clown slob creep trash garbage scum rat worm maggot parasite vermin failure"
+               " idiot moron whale hag subhuman degenerate imbecile troll cockroach leech mistake abomination"
+               " coward").split()
+_NOUN = (_any(_NOUN_WORDS) + r"s?|excuse for a (?:human|man|woman|person)|(?:sack|bag|waste|piece) of \w+")
+_W_ADJ = ("fat ugly pathetic worthless useless disgusting stupid dumb filthy brainless braindead fucking sorry"
+          " miserable lazy smelly nasty vile gross creepy ignorant inbred retarded spineless little repulsive"
+          " hideous absolute complete total utter")
+_ADJ = _any(_W_ADJ.split())
+_GROUP = (r"(?:jews|jewish people|muslims|muslim people|christians|hindus|sikhs|blacks|black people|whites"
+          r"|white people|asians|arabs|africans|mexicans|latinos|hispanics|indians|chinese|immigrants|migrants"
+          r"|refugees|foreigners|gypsies|roma|gays|gay people|lesbians|homosexuals|trans people|transgender people"
+          r"|women|females|men|old people|disabled people|autistic people|poor people|fat people|those people"
+          r"|these people|their kind|your kind|you people)")
+_W_GROUP = ("jews jewish muslims muslim christians hindus sikhs blacks black whites white asians arabs africans"
+            " mexicans latinos hispanics indians chinese immigrants migrants refugees foreigners gypsies roma gays"
+            " gay lesbians homosexuals trans transgender women females men old disabled autistic poor fat those"
+            " these kind people")
+_DEHUMANIZING = (r"(?:vermin|animals|subhuman|sub-human|rats|cockroaches|roaches|parasites|leeches|savages|apes"
+                 r"|monkeys|pigs|dogs|a (?:cancer|disease|plague|virus|infestation|pest)|terrorists|rapists"
+                 r"|thieves|criminals|inferior|genetically inferior|less evolved|not (?:really |even )?human"
+                 r"|mentally ill|filth|trash|garbage|scum|predators|primitive|dirty|disgusting|freaks"
+                 r"|an abomination|evil)")
+_W_DEHUMANIZING = ("vermin animals subhuman sub human rats cockroaches roaches parasites leeches savages apes monkeys"
+                   " pigs dogs cancer disease plague virus infestation pest terrorists rapists thieves criminals"
+                   " inferior evolved ill filth trash garbage scum predators primitive dirty disgusting freaks"
+                   " abomination evil")
+_CLAUSE_END = r"(?= *(?:[.!?,;:]|$|already|now|pls|please|plz|lol|lmao|seriously))"
+
+PHRASES: list[Phrase] = [
+    # -- threats ------------------------------------------------------------------------
+    Phrase("threat: violence against you", "threat", _H, _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es"),
+           rf"\b{_INTENT} {_ADV}{_KILL}(?: and \w+)? {YOU}{_END}{_NOT_ERRAND}",
+           ("I'll shoot you", "i hope someone finally kills you", "someone needs to end you", "I'll sh00t you")),
+    Phrase("threat: violence against your family", "threat", _H, _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es"),
+           rf"\b{_INTENT} {_ADV}{_KILL} {YOUR} (?:family|kids|children|wife|husband|mother|mom|mum|dad|father"
+           r"|sister|brother|son|daughter|dog|whole family)" + _END,
+           ("we will kill your family",)),
+    Phrase("threat: harm to your body", "threat", _H, _W_INTENT + " & " + " ".join(_BODY_WORDS) + " body",
+           rf"\b{_INTENT} {_ADV}{_HARM_BODY}(?: in| out| off)? (?:{YOUR} (?:\w+ )?"
+           + _any(_BODY_WORDS) + rf"(?:\b|(?= in))|every bone in {YOUR} body\b)",
+           ("I'm going to break your legs", "imma break every bone in your body",
+            "gonna bash your skull in with a brick")),
+    Phrase("threat: violence, other shapes", "threat", _H,
+           "choke beat kick knock strangle squeeze punch slap stomp make run cut put & life shit crap hell daylights"
+           " bleed suffer scream beg over down up open into ground six grave coffin hospital morgue body",
+           rf"\b{_INTENT} {_ADV}(?:(?:choke|beat|kick|knock|strangle|squeeze|punch|slap|stomp) the (?:life|shit"
+           rf"|crap|hell|living daylights) out of {YOU}|make {YOU} (?:bleed|suffer|scream|beg)"
+           rf"|run {YOU} (?:over|down)|cut {YOU} (?:up|open|into)|put {YOU} (?:in the ground|six feet under"
+           rf"|in (?:a|the) (?:grave|coffin|hospital|morgue|body bag)))\b",
+           ("I'll choke the life out of you", "I'll make you suffer slowly", "I'm going to run you over with my truck",
+            "one more word and I'll put you in the ground", "i swear ill put you six feet under")),
+    Phrase("threat: you will not survive", "threat", _H,
+           "not never won aren ain & live make walking walk survive | end be wind & ditch bag coffin casket morgue"
+           " grave six straw dental",
+           rf"\b{YOU}(?:'re| are| will|'ll)? (?:not|never|won'?t|will not|aren'?t|ain'?t) (?:gonna |going to )?"
+           r"(?:live to see|make it (?:home|out)(?: alive)?|walk(?:ing)? (?:away|out) (?:from|of) (?:this|here) alive"
+           r"|survive (?:this|tonight|the night|the week))"
+           rf"|\b{YOU}(?:'ll| will|'re gonna|'re going to| are going to| are gonna)? (?:end up|be|wind up) "
+           r"(?:in a (?:ditch|body bag|coffin|casket|morgue|grave)|six feet under|eating through a straw"
+           r"|identified by (?:your )?dental records)\b",
+           ("you won't live to see Friday", "keep talking and you'll end up in a ditch",
+            "you'll be in a body bag by the weekend", "you're not walking away from this alive")),
+    Phrase("threat: weapons and places", "threat", _H,
+           "shoot shooting & up | bring bringing & gun knife rifle weapon shotgun | bullet & name"
+           " | put & bullet knife bullets round one",
+           rf"\b(?:shoot|shooting) up {YOUR} (?:school|office|work|workplace|church|mosque|synagogue|temple|class)"
+           rf"|\bbring(?:ing)? (?:my |a )(?:gun|knife|rifle|weapon|shotgun) to {YOUR} (?:work|school|house|home"
+           rf"|office|place)|\b(?:a|one) bullet with {YOUR} name on it"
+           rf"|\bput (?:a bullet|a knife|two bullets|one|a round) (?:in|through) {YOU}{_END}",
+           ("I'm going to shoot up your office on Monday", "I'm bringing my gun to your work tomorrow",
+            "I have a bullet with your name on it", "someone should put a bullet in you")),
+    Phrase("threat: you are dead", "threat", _M, "dead",
+           rf"\b(?:{_YOU_ARE}|your) (?:so |gonna be |going to be |fucking |already )?"
+           r"(?:dead meat|a dead (?:man|woman|boy|girl|kid)"
+           r"|dead (?:when|once|the moment|as soon as|next time|after school|tomorrow|tonight|wait till|wait until"
+           r"|if i (?:see|catch|find)))\b",
+           ("you're dead when I see you",)),
+    Phrase("threat: coming for you", "threat", _M, "coming eye numbered",
+           rf"\bi'?m coming (?:for|after) {YOU}(?=\s*(?:[.!]|$))|\b{YOU} (?:better|should|'?d better|had better)"
+           rf" sleep with one eye open|\b{YOUR} days are numbered",
+           ("watch your back, I'm coming for you", "you better sleep with one eye open")),
+    Phrase("threat: you will get hurt", "threat", _M, "hurt killed shot stabbed beaten pay regret",
+           rf"\b{_YOU_ARE} (?:gonna|going to) (?:get (?:hurt|killed|shot|stabbed|beaten)"
+           rf"|pay for (?:this|that|it)(?= *(?:[.!]|$))|regret (?:this|that|being born|the day)(?= *(?:[.!]|$| {YOU}))"
+           r")",
+           ("you're gonna get hurt",)),
+    # -- death wishes and telling someone to die ---------------------------------------------
+    Phrase("threat: wishing death", "threat", _H, "hope wish pray & " + " ".join(_DIE_WORDS) + " born dead",
+           rf"\b(?:i |we )?(?:hope|wish|pray) (?:that )?{YOU} {_WISH}(?:die|dies|died|get (?:killed|shot|stabbed"
+           r"|murdered|raped|run over|hit by a (?:car|bus|truck|train)|cancer|aids|hanged|lynched|beheaded)"
+           r"|rot|burn|suffer|drown|choke|starve|perish|bleed out|wake up|(?:were|was) (?:never born|dead))\b",
+           ("I hope you bleed out", "I pray you never wake up", "i wish u were never born")),
+    Phrase("threat: wishing death on your family", "threat", _H,
+           "hope wish pray & " + _forms(_DIE_WORDS, "s") + " sick crash crashes",
+           rf"\b(?:hope|wish|pray) (?:that )?{YOUR} (?:whole |entire )?(?:family|kids|children|mom|mother|mum|dad"
+           r"|father|wife|husband|house|plane|car|dog) (?:\w+ )?(?:dies|die|crash(?:es)?|burns? down"
+           r"|gets? (?:sick|cancer|killed|raped))",
+           ("I hope your whole family dies", "hope your plane crashes", "i hope ur kids get sick and die")),
+    Phrase("threat: wishing death", "threat", _H, "rot burn die suffer choke perish takes kills cancer",
+           rf"\bmay {YOU} (?:(?:slowly|forever|all|both) )?(?:rot|burn|die|suffer|choke|perish)\b"
+           rf"|\bhope (?:the )?(?:cancer|covid|disease|virus) (?:takes|kills|gets) {YOU}\b",
+           ("may you rot", "hope the cancer takes you quick")),
+    Phrase("threat: enjoying your death", "threat", _H, "die suffer burn bleed grave casket coffin",
+           rf"\b(?:pay|love|like|want|enjoy|wait) (?:money )?to (?:watch|see) {YOU} (?:die|suffer|burn|bleed)\b"
+           rf"|\b(?:dance|piss|spit) on {YOUR} grave\b|\b{YOU}(?:'?d| would) look better in a (?:casket|coffin"
+           r"|body bag)",
+           ("i'd pay money to watch you die", "I'd dance on your grave", "you'd look better in a casket")),
+    Phrase("threat: telling you to die", "threat", _H,
+           "should need needs deserve deserves ought oughta better & die dead exist existing alive killed shot"
+           " hanged executed gassed exterminated yourself urself self yourselves breathing live breathe"
+           " | why & alive",
+           rf"\b{YOU} (?:should|need to|needs to|deserve to|deserves to|ought to|oughta|better) "
+           rf"(?:(?:just|all|go|really|fucking|seriously|honestly) )*(?:die|be dead|drop dead|not exist"
+           rf"|not be alive|cease to exist|stop existing|stop breathing|be killed|be shot|be hanged|be executed"
+           rf"|be gassed|be exterminated|kill {YOURSELF}|hang {YOURSELF}|off {YOURSELF}|end {YOURSELF}"
+           rf"|unalive {YOURSELF})\b|\b{YOU} (?:don'?t|do not|dont) deserve to (?:live|exist|breathe|be alive)\b"
+           rf"|\bwhy (?:are|r) {YOU} (?:still )?alive\b",
+           ("you should just die", "you don't deserve to live", "why are you still alive",
+            "you should just stop existing")),
+    Phrase("threat: telling you to die", "threat", _H,
+           "die dead yourself urself self yourselves bridge cliff building roof traffic train bus car truck"
+           " bullet overdose breathing life planet earth",
+           rf"(?:^|[.!?,;:] *)(?:(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)+(?:die|drop dead"
+           rf"|stop breathing)|(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)*(?:kill {YOURSELF}"
+           rf"|off {YOURSELF}|end {YOUR} (?:own )?life|delete {YOURSELF} from"
+           rf" (?:this|the) (?:planet|earth|world)|(?:go |just )+(?:jump off (?:a|the) (?:bridge|cliff|building"
+           r"|roof)|play in traffic|step in front of (?:a|the) (?:train|bus|car|truck)|eat a bullet|overdose)))"
+           + _CLAUSE_END,
+           ("just die already", "please just stop breathing", "go jump off a bridge", "go play in traffic",
+            "off urself lol", "end your life, seriously")),
+    Phrase("threat: telling you to die", "threat", _H, "favor favour bullet gun",
+           rf"\bdo (?:us|everyone|everybody|the world|humanity|society|me|us all) a favou?r and (?:just |go )?"
+           rf"(?:die|kill {YOURSELF}|disappear|drop dead|jump off|hang {YOURSELF}|off {YOURSELF}|end {YOURSELF}"
+           r"|end it)\b|(?:^|[.!?] *)eat a (?:bullet|gun)\b",
+           ("do everyone a favor and die", "why don't you do everyone a favor and end it", "eat a bullet")),
+    Phrase("threat: nobody would miss you", "threat", _M, "nobody no noone single & miss mourn care cry notice",
+           rf"\b(?:no ?one|nobody|no body|not a single (?:person|soul)) (?:would|will|is going to|gonna|'?d|'?ll)"
+           rf" (?:even )?(?:(?:miss|mourn|care about|cry for|notice) {YOU}(?! (?:if you (?:left|moved|quit)))\b"
+           rf"|(?:cry|care|notice) if {YOU} (?:died|die|were dead|was dead|disappeared)\b)",
+           ("nobody would miss you if you died", "nobody would cry if you died tomorrow")),
+    Phrase("threat: better off without you", "threat", _M, "better happier & without died dead gone killed exist",
+           rf"\b(?:the world|world|everyone|everybody|we|they|your family|earth|society) (?:would|will|'?d) be "
+           rf"(?:a )?(?:better|happier|better off)(?: place)? (?:off )?(?:without {YOU}\b(?! (?:around|here|in (?:the"
+           rf"|this) (?:team|group|meeting|office|project)))|if {YOU} (?:died|were dead|was dead|were gone"
+           rf"|killed {YOURSELF}|didn'?t exist)\b)",
+           ("the world would be better without you",)),
+    Phrase("threat: drink bleach", "threat", _H, "bleach cleaner antifreeze poison lye cyanide",
+           r"(?:^|[.!?] *|\b(?:go|just|pls|please|plz|should|shld|gotta) )(?:drink|swallow|chug|inject|eat) "
+           r"(?:some |a (?:gallon|bottle|cup|glass) of )?(?:bleach|drain cleaner|antifreeze|rat poison|lye|cyanide)\b",
+           ("drink bleach", "you should drink bleach")),
+    # -- self-harm, said of oneself ------------------------------------------------------------
+    Phrase("self-harm: hurting myself", "self-harm", _H, "myself",
+           rf"\b(?:i'?m|i am|im|i will|i'?ll|i want to|i wanna|i'?m going to|gonna|going to|i might|i need to"
+           rf"|i'?ve been|i have been|i keep|i can'?t stop) {_SOON}{_SELF_HARM} myself\b"
+           r"(?! (?:a|an|some|off|on|by accident|accidentally|while|when (?:cooking|shaving|i (?:cook|shave))|shaving"
+           r"|cooking|in the kitchen|up|out"
+           r"|to sleep|laughing|with (?:a|the) (?:knife|kitchen|razor) (?:while|when)))",
+           ("I'm going to cut myself tonight", "I keep hitting myself when I'm angry")),
+    Phrase("self-harm: hurting myself again", "self-harm", _H, "myself & again purpose deliberately intentionally"
+           " | been started keep kept began & cutting harming self burning | relapsed | deeper",
+           r"\bi (?:cut|burned|burnt|hurt|hit|scratched|harmed) myself (?:with (?:a|the) (?:lighter|razor|blade"
+           r"|knife) )?(?:again|on purpose|deliberately|intentionally)\b"
+           r"|\bi(?:'ve| have)? (?:been |started |keep |kept |began )(?:cutting|self[- ]?harming|burning myself"
+           r"|cutting my (?:thighs?|wrists?|arms?|skin|legs?))(?: again|(?= *(?:[.!?,]|$| so| and| because)))"
+           r"|\bi relapsed and (?:cut|burned|hurt)|\bcut deeper",
+           ("I've been cutting again", "I burned myself with a lighter again", "i relapsed and cut deeper this time",
+            "i've started cutting my thighs so no one sees", "i c u t myself again")),
+    Phrase("self-harm: thinking about suicide", "self-harm", _H,
+           "thinking thought think thoughts thinkin & suicide myself harm selfharm self life",
+           r"\b(?:thinking|thought|think|thoughts|thinkin) (?:about|of) (?:suicide|killing myself|ending (?:it all"
+           r"|my life|my own life)|taking my (?:own )?life|self[ -]?harm(?:ing)?|cutting myself|hurting myself"
+           r"|offing myself|unaliving myself)\b(?! (?:prevention|rates?|statistics|awareness|hotlines?|research"
+           r"|bombers?|bombings?|squad|notes? in (?:the|a) (?:book|novel|film|movie)|policy|policies))",
+           ("I'm thinking about suicide",)),
+    Phrase("self-harm: kms", "self-harm", _H, "kms",
+           r"(?:^|\b(?:i|gonna|going to|wanna|want to|will|'ll|might|about to|should|could just|ready to|finna|bouta"
+           r"|i'?m gonna|just) )kms\b(?! (?:away|from|of|to|per|north|south|east|west|long|wide))",
+           ("I wanna kms",)),
+    Phrase("self-harm: a plan", "self-harm", _H,
+           "going gonna about planning ready & overdose od bridge roof building cliff all life wrist wrists myself"
+           " pills tonight today tomorrow soon now",
+           r"\b(?:i'?m|i am|im) (?:going to|gonna|about to|planning to|ready to) (?:overdose|od|jump off (?:a|the)"
+           r" (?:bridge|roof|building|cliff)|end it all|end my (?:own )?life|slit my wrists?|hang myself"
+           r"|take all (?:my|the|of my) pills|swallow all (?:my|the|of my) pills"
+           r"|end it (?:tonight|today|tomorrow|soon|now))\b",
+           ("I'm going to overdose", "im gonna end it tonight")),
+    Phrase("self-harm: an attempt", "self-harm", _H,
+           "took swallowed downed ate drank tried attempted & pills tablets meds medication painkillers cabinet"
+           " overdose od myself life",
+           r"\bi (?:just )?(?:took|swallowed|downed|ate|drank) (?:(?:a (?:bunch|handful|whole bottle|bottle|lot)"
+           r"|all|everything|the whole bottle|\d+|too many)(?: of)?(?: my| the)? (?:\w+ )?(?:pills|tablets|meds"
+           r"|medication|painkillers)|everything in the medicine cabinet|a bottle of \w+ with my (?:pills|meds))"
+           r"\b(?! (?:for|to help|because|as prescribed))"
+           r"|\bi (?:tried|attempted) to (?:overdose|od|kill myself|end my life|hang myself)\b",
+           ("I took a bunch of pills", "i took 30 of my sleeping pills",
+            "I just swallowed everything in the medicine cabinet", "i tried to overdose last week")),
+    Phrase("self-harm: preparations", "self-harm", _H,
+           "suicide goodbye & note letter | edge ledge railing | gun rope pills razor blade & end"
+           " | easiest painless quickest fastest best & way | wrist wrists",
+           r"\bi(?:'ve| have)? (?:just )?(?:written|wrote|writing|finished|left) (?:my|a) (?:suicide|goodbye) (?:note"
+           r"|letter)\b|\b(?:i'?m|i am|im) (?:standing |sitting )?on the (?:edge|ledge|railing) of (?:the|a)"
+           r" (?:bridge|roof|building|cliff)\b|\b(?:gun|rope|pills|razor|blade) to end (?:it|things|my life"
+           r"|everything|it all)\b|\b(?:easiest|painless|quickest|fastest|best) way to (?:die|kill myself"
+           r"|end (?:it|my life)|commit suicide)\b|\bmy wrists? (?:are|is) (?:bleeding|cut)\b",
+           ("I've written my goodbye letter", "I'm standing on the edge of the bridge right now",
+            "I bought a gun to end things", "I've been researching the easiest way to die")),
+    Phrase("self-harm: nobody would care", "self-harm", _H, "nobody no noone & care notice miss cry give",
+           r"\b(?:no ?one|nobody|no body|noone) (?:would|will|'d|even) (?:\w+ )?(?:care|notice|miss me|cry"
+           r"|give a \w+) (?:if|when|once|after) i(?:'m| am)? (?:died|die|was gone|were gone|gone|disappeared"
+           r"|killed myself|was dead|were dead|dead|ended it)\b",
+           ("nobody would care if I died", "no one will notice when I'm gone")),
+    Phrase("self-harm: better off without me", "self-harm", _H, "better happier & without",
+           r"\b(?:everyone|everybody|the world|my family|my friends|they|people|world) (?:would|will|'?d) be "
+           r"(?:a )?(?:better|happier|better off)(?: place)? (?:off )?without me\b(?! (?:in|on|at|around (?:the|this)"
+           r" (?:team|office|project|company|club|meeting)))",
+           ("everyone would be better off without me",)),
+    Phrase("self-harm: wishing to be dead", "self-harm", _H, "dead born disappear exist existing wake",
+           r"\bi (?:(?:just|really|honestly|sometimes) )?(?:wish|want|wanna) (?:i (?:was|were) (?:dead|never born)"
+           r"|(?:to )?(?:be dead|disappear forever|not exist|stop existing|never wake up|sleep and never wake up"
+           r"|go to sleep and never wake up))\b",
+           ("i just want to disappear forever", "i wanna sleep and never wake up")),
+    Phrase("self-harm: not wanting to live", "self-harm", _H,
+           "don dont not & want & exist wake alive live go | see & point reason"
+           " | reason & here live go keep",
+           r"\bi (?:don'?t|do not|dont) want to (?:exist|wake up|be alive|live|go on)"
+           r"(?: anymore| any more| any longer| tomorrow| again| ever|(?= *(?:[.!]|$)))"
+           r"|\bi (?:don'?t|do not|dont|can'?t) see (?:the|a|any) (?:point|reason) (?:in|of|to|for) (?:living|life"
+           r"|being alive|going on|existing|staying alive)\b|\bno reason for me to (?:be here|live|go on|keep going)",
+           ("I don't want to wake up tomorrow", "I don't see the point in living",
+            "there's no reason for me to be here anymore")),
+    # -- grooming and sexual requests ----------------------------------------------------------
+    Phrase("sexual: asking for nudes", "sexual", _M, "nudes noods nude pic pics",
+           r"\bsend (?:me )?(?:your |some |more |a )?(?:nudes|noods|nude (?:pics?|photos?|selfies?)|dick pics?"
+           r"|tit pics?|boob pics?|pussy pics?)\b",
+           ("send nudes",)),
+    Phrase("grooming: asking for pictures", "grooming", _H,
+           "underwear bra panties bikini lingerie clothes swimsuit pyjamas pajamas shower towel body chest boobs"
+           " butt feet legs privates naked nude",
+           r"\b(?:send|show|give|take) (?:me )?(?:a |some |more )?(?:pics?|pictures?|photos?|selfies?|videos?"
+           r"|vids?) (?:of )?(?:you|ur|your|yourself|u) ?(?:\w+ )?(?:in|without) (?:your |ur |a )?(?:underwear|bra"
+           r"|panties|bikini|lingerie|clothes|swimsuit|pyjamas|pajamas|the shower|a towel)\b"
+           r"|\bsend (?:me )?(?:a |some )?(?:pics?|pictures?|photos?|selfies?) of (?:ur|your) (?:body|chest|boobs"
+           r"|butt|ass|feet|legs|privates)\b"
+           r"|\b(?:see|look at) (?:you|u) (?:naked|nude|without (?:clothes|your clothes|anything on)|in (?:a |your"
+           r" |ur )?(?:bikini|underwear|lingerie|bra))\b|\bwhat (?:you|u) look like naked\b",
+           ("send me pics of you in your underwear", "send me a pic of ur body, no one will see it",
+            "lemme see u in a bikini", "I want to see you without clothes")),
+    Phrase("grooming: undressing", "grooming", _H,
+           "take & off & shirt pants clothes bra panties underwear top skirt | show & under | wearing & now rn"
+           " | home & alone | lap & sit | private & somewhere | puberty | bra & size | parents & asleep home around"
+           " out",
+           r"\btake (?:off (?:your|ur) (?:shirt|pants|clothes|bra|panties|underwear|top|skirt)|(?:your|ur) (?:shirt"
+           r"|pants|clothes|bra|panties|underwear|top|skirt) off)\b(?! (?:the|of|from|a|my|that|this)\b)"
+           r"|\bshow me (?:what'?s )?under (?:your|ur)"
+           r" (?:skirt|dress|shirt|clothes)\b|\bwhat (?:are )?(?:you|u) wearing (?:right now|rn|now)\b"
+           r"|\b(?:are|r) (?:you|u) home alone\b|\bsit on my lap\b|\bsomewhere private and (?:video )?(?:chat|call"
+           r"|cam)\b|\bhave (?:you|u) (?:started|hit|gone through) puberty\b|\bwhat size bra\b"
+           r"|\b(?:are|r) (?:your|ur) parents (?:asleep|home|around|out)\b",
+           ("can you turn on your camera and take your shirt off", "take off your pants for me baby",
+            "what are you wearing right now?", "are you home alone? how old are you", "come sit on my lap")),
+    Phrase("grooming: secrecy and age", "grooming", _H,
+           "tell need & parents mom mum dad mother father | delete & messages message chats chat conversation"
+           " conversations | mature pretty hot sexy grown cute beautiful & for & 8 9 10 11 12 13 14 15 eleven twelve"
+           " thirteen fourteen fifteen | robux vbucks bucks money cards & show send take",
+           r"\b(?:don'?t|dont|do not) tell (?:your|ur) (?:parents|mom|mum|dad|mother|father) (?:about (?:us|our"
+           r"|this|me|what)|we talk)|\b(?:your|ur) (?:parents|mom|mum|dad) (?:doesn'?t|don'?t|do not|does not)"
+           r" (?:need|have) to know (?:about )?(?:we talk|about us|us|our|this|me)\b"
+           r"|\bdelete (?:these|our|the|this) (?:messages?|chats?|conversations?) (?:after|so|before)\b"
+           r"|\b(?:you'?re|ur|you are|u r) (?:very |so |really )?(?:mature|pretty|hot|sexy|grown up|cute|beautiful)"
+           r" for (?:a |an )?(?:[89]|1[0-5]|eleven|twelve|thirteen|fourteen|fifteen)(?: year old| yo| yr old)?\b"
+           r"|\b(?:robux|v-?bucks|gift cards?|money|\$\d+) (?:if|for) (?:you|u) (?:show|send|take)",
+           ("don't tell your parents about our chats, ok?", "your mom doesn't need to know we talk",
+            "you're very mature for 12", "you're so pretty for a 13 year old",
+            "I'll give you robux if you show me your chest")),
+    # -- hate ----------------------------------------------------------------------------------
+    Phrase("hate: dehumanizing a group", "hate", _M, _W_GROUP + " & are is r & " + _W_DEHUMANIZING,
+           rf"\b{_GROUP} (?:are|r|is) (?:all |just |nothing but |basically |literally |a bunch of |like )?"
+           rf"(?:\w+ )?{_DEHUMANIZING}\b",
+           ("immigrants are vermin who should be exterminated", "Muslims are all terrorists",
+            "black people are subhuman", "Jews are a cancer", "refugees are cockroaches crawling into our land")),
+    Phrase("hate: violence against a group", "hate", _H, _W_GROUP + " & should must need deserve ought"
+           " & exterminated gassed killed eradicated wiped deported sterilized locked removed hanged shot burned"
+           " die breed exist live vote | exterminate gas kill eradicate wipe cleanse purge sterilize & " + _W_GROUP
+           + " | camps ovens cleanse hitler holocaust breed death"
+           " inferior | good & dead | kind & allowed",
+           rf"\b{_GROUP} (?:should|must|need to|deserve to|ought to) (?:all )?(?:be )?(?:exterminated|gassed|killed"
+           r"|eradicated|wiped out|deported|sterilized|locked up|removed|hanged|shot|burned|die|die off|not be"
+           r" allowed to (?:breed|exist|live|vote))\b"
+           r"|\b(?:exterminate|gas|kill|eradicate|wipe out|cleanse|purge|sterilize) (?:all (?:of )?)?(?:the )?"
+           + _GROUP + r"\b|\bround (?:them|\w+) (?:all )?up and (?:put|send|lock|ship) them (?:in|into|to)"
+           r" (?:camps|ovens|gas chambers)|\bcleanse (?:this|our|the) (?:country|nation|land|world) of\b"
+           r"|\bthe only good \w+ is a dead \w+|\bhitler (?:had|was) (?:the )?right|\bhitler did nothing wrong"
+           r"|\bholocaust (?:never happened|was a hoax|didn'?t happen)|\bshould be punishable by death"
+           r"|\b(?:their|your) kind (?:shouldn'?t|should not) be allowed to (?:breed|exist|live)"
+           r"|\b(?:that|their|your) race is (?:genetically )?inferior|\bbreed like (?:rabbits|rats|cockroaches)",
+           ("we should round them up and put them in camps", "we need to cleanse this country of them",
+            "the only good one is a dead one", "hitler had the right idea", "all arabs should be deported",
+            "homosexuality should be punishable by death")),
+    Phrase("hate: go back where you came from", "hate", _M, "back",
+           rf"\bgo back to (?:{YOUR} (?:own )?(?:country|countries|homeland|home country|shithole|jungle|cave|tribe)"
+           rf"|where {YOU} came from|africa|the jungle)\b|\bsend (?:them|\w+)(?: all)? back (?:to )?where they"
+           r" came from\b",
+           ("go back to where you came from", "send them all back where they came from")),
+    # -- insults with no rude word --------------------------------------------------------------
+    Phrase("insult: name-calling", "insult", _M,
+           _forms(_NOUN_WORDS, "s") + " excuse sack bag waste piece & " + _W_ADJ,
+           rf"\b(?:{YOU}|{_YOU_ARE})(?: such)?(?: an?| the)? (?:{_ADJ}(?:,? |, and | and ))+(?:{_NOUN})\b",
+           ("you ugly fat pig", "you braindead clown", "you're a pathetic little worm",
+            "you are a vile, repulsive excuse for a person", "you're a spineless coward")),
+    Phrase("insult: you are worthless", "insult", _M,
+           "re are ur r youre & pathetic worthless disgusting subhuman braindead brainless disgrace waste failure"
+           " trash garbage filth"
+           " scum vermin joke clown nobody embarrassment burden ugly fat gross repulsive hideous",
+           rf"\b{_YOU_ARE} (?:so |such an? |truly |really |absolutely |just |literally |fucking |nothing but an? "
+           r"|an? )?"
+           r"(?:pathetic|worthless|disgusting|subhuman|braindead|brainless|a disgrace|a waste of (?:space|air|oxygen"
+           r"|skin|life|sperm|a human being)|a failure as a (?:human|person|man|woman))(?= *(?:[.!?,]|$| and | you"
+           rf" | to | of a))|\b{_YOU_ARE} (?:human |absolute |total |complete |utter |fucking )?(?:trash|garbage"
+           rf"|filth|scum|vermin)\b|\b{_YOU_ARE} (?:an? )(?:failure|joke|disgrace|clown|nobody|embarrassment"
+           rf"|burden)(?= *(?:[.!?,]|$| and | with | to | on ))|\b{_YOU_ARE} (?:so |really |very )(?:ugly|fat|gross"
+           r"|disgusting|pathetic|worthless|useless|repulsive|hideous)\b",
+           ("you are pathetic", "you're trash", "you're human garbage", "you're a joke and nobody takes you seriously",
+            "ur so ugly even ur mom can't look at u", "you're a failure and always will be")),
+    Phrase("insult: nobody loves you", "insult", _M,
+           "nobody no & ever & love loved want wanted like liked | everyone everybody all & hates hate"
+           " | ashamed embarrassed disappointed"
+           " | wonder & left | iq | existence | as & worthless pathetic ugly stupid useless gross disgusting",
+           rf"\b(?:no ?one|nobody) (?:has ever|will ever|could ever|would ever|ever) (?:love|loved|want|wanted|like"
+           rf"|liked) {YOU}\b|\b(?:everyone|everybody|we all) (?:here |in (?:this|the) (?:server|chat|group|class)"
+           rf" )?(?:hates|hate) {YOU}\b|\b{YOUR} (?:parents|mom|mum|dad|family) (?:must be|are|is) (?:so )?"
+           rf"(?:ashamed|embarrassed|disappointed) (?:of {YOU})|\bno wonder {YOUR} (?:dad|mom|father|mother|wife"
+           rf"|husband|girlfriend|boyfriend|parents) left\b|\bthe iq of a (?:potato|rock|brick|toddler|goldfish)"
+           rf"|\b{YOUR} (?:very )?existence is (?:an? )?(?:embarrassment|joke|mistake|waste|burden)"
+           rf"|\bas (?:worthless|pathetic|ugly|stupid|useless|gross|disgusting) as {YOU}\b",
+           ("nobody has ever loved you and nobody ever will", "everyone in this server hates you",
+            "your parents must be so ashamed of you", "no wonder your dad left", "you have the IQ of a potato",
+            "your existence is an embarrassment", "I've never met anyone as worthless as you")),
+    Phrase("insult: waste of oxygen", "insult", _M, "waste",
+           r"\bwaste of (?:oxygen|skin|sperm|carbon|a human being|genes)\b",
+           ("what a useless waste of oxygen",)),
+]
