@@ -157,8 +157,7 @@ EXTRA: dict[str, tuple[str, str]] = {
     "niqqa": ("slur", H), "niqqas": ("slur", H), "niqqer": ("slur", H), "retart": ("insult", M),
     "retarts": ("insult", M), "dickwad": ("insult", M), "dickweed": ("insult", M), "thot": ("insult", M),
     "thots": ("insult", M), "twunt": ("insult", H), "minge": ("sexual", M), "cuck": ("insult", L),
-    "cucks": ("insult", L), "spaz": ("insult", M), "wazzock": ("insult", L), "pedo": ("insult", M),
-    "pedos": ("insult", M), "sext": ("sexual", L), "sexting": ("sexual", L), "braindead": ("insult", L),
+    "cucks": ("insult", L), "spaz": ("insult", M), "wazzock": ("insult", L), "sext": ("sexual", L),
     # threats and incitement
     "kill yourself": ("threat", H), "kill urself": ("threat", H), "kill your self": ("threat", H),
     "kys": ("threat", H), "go die": ("threat", H), "drop dead": ("threat", H),
