@@ -18,7 +18,7 @@ LATIN_EXTRA = {
     "ƴ": "y", "ȥ": "z",
 }
 # Symbols used as letters (ƒυ¢к, bi†ch): not letters to NFKD, and rarely next to letters otherwise.
-SYMBOL_LETTERS = {"¢": "c", "†": "t", "€": "e", "∂": "d", "฿": "b", "ℓ": "l"}
+SYMBOL_LETTERS = {"¢": "c", "©": "c", "†": "t", "€": "e", "∂": "d", "฿": "b", "ℓ": "l"}
 # Cyrillic, Greek and Armenian letters that look like Latin ones (after casefolding).
 CONFUSABLES = {
     "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "и": "u", "к": "k", "м": "m", "н": "h",
@@ -27,6 +27,10 @@ CONFUSABLES = {
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
     "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
     "օ": "o", "ս": "u", "զ": "q", "ց": "g", "հ": "h", "ո": "n",
+    # Canadian syllabics that "fancy text" generators use for Latin capitals (ᖴᑌᑕK)
+    "ᗩ": "a", "ᗷ": "b", "ᑕ": "c", "ᗪ": "d", "ᗴ": "e", "ᖴ": "f", "ᘜ": "g", "ᕼ": "h", "ᓰ": "i", "ᒍ": "j",
+    "ᒪ": "l", "ᗰ": "m", "ᑎ": "n", "ᗝ": "o", "ᑭ": "p", "ᑫ": "q", "ᖇ": "r", "ᔕ": "s", "ᑌ": "u", "ᐯ": "v",
+    "ᗯ": "w", "᙭": "x", "ᘔ": "z",
 }
 LEET_DIGITS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g"}
 LEET_EDGE = {"@": "a", "$": "s"}  # also at the start or end of a word: @ss, a$$
@@ -82,6 +86,9 @@ def build_triggers(join_seps: str) -> ahocorasick.Automaton:
                 auto.add_word(before + a + " " + b + " ", JOINABLE)
     for a in letters:
         auto.add_word(a * 3, RUN)
+        for b in letters:  # every letter doubled: ffuucckk
+            for c in letters:
+                auto.add_word(a * 2 + b * 2 + c * 2, RUN)
         for b in letters:
             for sep in (*join_seps.replace(" ", ""), ". ", ", "):
                 auto.add_word(a + sep + b + sep, JOINABLE)

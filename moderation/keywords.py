@@ -26,7 +26,7 @@ import ahocorasick
 from moderation.config import ModerationSettings
 from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
-from moderation.names import NAME_TERMS, is_code, is_name
+from moderation.names import NAME_TERMS, identifier_spans, is_code, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   has_split_letters, joinable_at_start, normalize_folded, trigger_words)
 from moderation.negation import TURNED_CATEGORIES, drop_turned
@@ -270,6 +270,10 @@ class KeywordStage(ScanningStage):
             found = [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
         if found and any(_DIGIT.search(text, m.start, m.end) for m in found):
             found = [m for m in found if not (_DIGIT.search(text, m.start, m.end) and is_code(text, m.start, m.end))]
+        if found and "." in text:
+            spans = identifier_spans(text)
+            if spans:
+                found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in spans)]
         if found and any(m.category in TURNED_CATEGORIES for m in found):
             found = drop_turned(text, found)  # "please don't kill yourself", "you're not stupid"
         return found

@@ -66,9 +66,11 @@ def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
         email = "@" in tok and t.startswith(".", end) and end + 1 < len(t) and t[end + 1].isalpha()
+        # @ScunthorpeUnited, @shittu_official: a handle's "@" is not an "a" (@ss and @$$hole still are)
+        handle = n >= 5 and tok[0] == "@" and tok[1:].isalpha()
         for i, ch in enumerate(tok):
             if ch in _LEET_EDGE:
-                if not (email and ch == "@"):
+                if not ((email or (handle and i == 0)) and ch == "@"):
                     out[i] = _LEET_EDGE[ch]
         # leet digits and mask symbols stand for letters too (8!7ch, s%i+)
         like = letters + sum(ch in _LEET_DIGITS or ch in _MASKS for ch in tok)

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NAME_TERMS", "is_code", "is_name"]
+__all__ = ["NAME_TERMS", "identifier_spans", "is_code", "is_name"]
 
 NAME_TERMS = frozenset({"dick"})
 _SURNAME = re.compile(r" (?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]{2,}\b(?![-'])")
 _CODE = re.compile(r"[A-Z]{1,2}[0-9]+|[0-9]+[A-Z]{1,2}")
+# URLs, e-mail addresses and bare domains name things; their words are not said to anyone
+# (dick.smith@example.com, whorepresents.com).
+_IDENTIFIER = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                         r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|ru|info|me|tv|gg|app|dev|ai)\b(?:/\S*)?",
+                         re.IGNORECASE)
 _PREVIOUS = re.compile(r"([A-Za-z']+)\W*$")
 # Words before a name-like "Dick" that make it the insult or the body part.
 _NOUN_MARKERS = frozenset({
@@ -47,3 +52,10 @@ def is_code(text: str, start: int, end: int) -> bool:
     while b < n and text[b].isalnum():
         b += 1
     return b - a <= 8 and _CODE.fullmatch(text, a, b) is not None
+
+
+def identifier_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each URL, e-mail address and bare domain in `text`."""
+    if "." not in text:
+        return []
+    return [m.span() for m in _IDENTIFIER.finditer(text)]

@@ -23,6 +23,7 @@ __all__ = ["TURNED_CATEGORIES", "drop_turned", "is_turned"]
 # as threats are about "you". An insult is denied only by a "not" just before it ("not stupid",
 # "not an idiot"): "I don't like that cunt" and "isn't the dumbest" still insult.
 TURNED_CATEGORIES = {"threat": (3, False), "self-harm": (3, True), "insult": (2, False), "hate": (3, False)}
+_NOT_DENIAL = frozenset({"forget", "hesitate", "wait", "be", "stop", "fear"})
 _NOT_JUST_BEFORE = frozenset({"a", "an", "so", "that", "the", "too", "really", "at"})
 _CLAUSE = re.compile(r"[.!?;:,\n()\[\]\"“”]|\bbut\b|\band\b|\bso\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
@@ -69,12 +70,11 @@ def is_turned(text: str, m: Match) -> bool:
     if m.category == "insult":
         return bool(words) and (words[-1] == "not" or (
             len(words) > 1 and words[-2] == "not" and words[-1] in _NOT_JUST_BEFORE))
-    for i in range(1, len(words)):
-        w = words[i]
-        if w in _NEGATORS and words[i - 1] not in ("why", "if"):  # "why don't you ...", "if not"
+    for i, w in enumerate(words):
+        if w in _NEGATORS and (i > 0 or len(words) <= window) and not (
+                i > 0 and words[i - 1] in ("why", "if")  # "why don't you ...", "if not"
+                or i + 1 < len(words) and words[i + 1] in _NOT_DENIAL):  # "don't forget to ..."
             return True
-    if len(words) <= window and words and words[0] in _NEGATORS:
-        return True
     words = near
     if not other_too:
         return False

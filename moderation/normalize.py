@@ -48,6 +48,7 @@ _LEET_JOIN = re.compile(
 _LJ_ITEMS = frozenset("abcdefghijklmnopqrstuvwxyz013456789@$!|+")
 _SPACES = re.compile(" {2,}")
 _RUN3 = re.compile(f"({_LETTER})\\1\\1+")
+_PAIRS = re.compile(f"(?<!{_LETTER})(?:({_LETTER})\\1){{3,}}(?!{_LETTER})")  # every letter doubled: ffuucckk
 _JOIN_SEPS = " .*~,:/\\'\"^_-"
 
 
@@ -245,6 +246,11 @@ def _finish(t: str, starts: list[int] | None, ends: list[int] | None, n0: int,
         for keep in (2, 1):  # "shiiit" reads "shiit" and "shit"
             rt, rs, rends = _delete(t, starts, ends, [(a + keep, b) for a, b in runs])
             out.append(Normalized(rt, n0, rs, rends))
+    t, starts, ends = bases[0]
+    if may_run and _PAIRS.search(t):  # "ffuucckk" reads "fuck" too
+        halves = [(i, i + 1) for m in _PAIRS.finditer(t) for i in range(m.start() + 1, m.end(), 2)]
+        ht, hs, hends = _delete(t, starts, ends, halves)
+        out.append(Normalized(ht, n0, hs, hends))
     return out
 
 

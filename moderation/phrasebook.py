@@ -49,15 +49,16 @@ _INTENT = (r"(?:i'?ll|i will|i shall|i'?m (?:going to|gonna|gon|about to|coming 
            r"|i am (?:going to|gonna|about to|coming to)|i'?mma|ima|i want to|i wanna|i swear i'?ll|gonna"
            r"|we'?ll|we will|we'?re (?:going to|gonna)|we are (?:going to|gonna)|let me|lemme"
            r"|i can'?t wait to|(?:some ?one|some ?body) (?:should|needs to|will|is going to|gonna)"
-           r"|i hope (?:some ?one|some ?body|they|he|she)(?: will)?|i'?d love to|i would love to)")
+           r"|(?:i )?(?:hope|wish|pray) (?:some ?one|some ?body|they|he|she)(?: will| would|'?d)?|i'?d love to"
+           r"|i would love to)")
 _W_INTENT = ("ll will shall going gonna gon about coming imma ima mma want wanna swear let lemme wait should needs"
-             " hope love")
+             " hope wish pray love")
 _KILL_WORDS = ("kill murder stab strangle behead decapitate lynch rape torture slaughter butcher dismember execute"
                " drown poison smother suffocate maim mutilate gut eviscerate shoot hang choke hurt kidnap gas"
                " burn end").split()
 _KILL = _any(_KILL_WORDS) + "(?:s|es)?"
 # "shoot you an email", "hang you a picture", "burn you a copy": an errand, not a threat.
-_NOT_ERRAND = (r"(?! (?:an?|the|some|my|our|his|her|their|this|that|those|these|over|back|out|off|up|down"
+_NOT_ERRAND = (r"(?! (?:an?|the(?! (?:minute|moment|second|instant|next time|first chance))|some|my|our|his|her|their|this|that|those|these|over|back|out|off|up|down"
                r"|in|into|on|at|for|with|to|a line|one)\b)")
 _BODY_WORDS = ("leg legs knee knees kneecap kneecaps neck face jaw skull skulls head teeth nose arm arms finger"
                " fingers spine ribs bone bones throat brain brains guts eye eyes windpipe").split()
@@ -68,7 +69,9 @@ _SELF_HARM = (r"(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|starve|sta
               r"|scratching|punch|punching)")
 _SOON = (r"(?:(?:going to|gonna|about to|thinking (?:about|of)|planning (?:to|on)|trying to|ready to|tempted to"
          r"|considering|want to|wanna|need to|just|really|literally|seriously|finally|so close to|been) )?")
-_WISH = r"(?:(?:all|both|just|slowly|painfully|would|will|'?d|to|finally|fucking|actually|never) )?"
+_WISH = r"(?:'d|'ll)? ?(?:(?:all|both|just|slowly|painfully|would|will|'?d|to|finally|fucking|actually|never) )?"
+_DRUGS = ("tylenol paracetamol acetaminophen advil ibuprofen aspirin xanax benadryl oxy oxycodone insulin"
+          " sleeping").split()
 _DIE_WORDS = ("die dies died killed shot stabbed murdered raped run hit cancer aids hanged lynched beheaded rot"
               " burn suffer drown choke starve perish bleed wake").split()
 _NOUN_WORDS = ("pig cow freak loser clown slob creep trash garbage scum rat worm maggot parasite vermin failure"
@@ -79,24 +82,24 @@ _W_ADJ = ("fat ugly pathetic worthless useless disgusting stupid dumb filthy bra
           " miserable lazy smelly nasty vile gross creepy ignorant inbred retarded spineless little repulsive"
           " hideous absolute complete total utter")
 _ADJ = _any(_W_ADJ.split())
-_GROUP = (r"(?:jews|jewish people|muslims|muslim people|christians|hindus|sikhs|blacks|black people|whites"
-          r"|white people|asians|arabs|africans|mexicans|latinos|hispanics|indians|chinese|immigrants|migrants"
-          r"|refugees|foreigners|gypsies|roma|gays|gay people|lesbians|homosexuals|trans people|transgender people"
-          r"|women|females|men|old people|disabled people|autistic people|poor people|fat people|those people"
-          r"|these people|their kind|your kind|you people)")
-_W_GROUP = ("jews jewish muslims muslim christians hindus sikhs blacks black whites white asians arabs africans"
-            " mexicans latinos hispanics indians chinese immigrants migrants refugees foreigners gypsies roma gays"
-            " gay lesbians homosexuals trans transgender women females men old disabled autistic poor fat those"
-            " these kind people")
-_DEHUMANIZING = (r"(?:vermin|animals|subhuman|sub-human|rats|cockroaches|roaches|parasites|leeches|savages|apes"
-                 r"|monkeys|pigs|dogs|a (?:cancer|disease|plague|virus|infestation|pest)|terrorists|rapists"
-                 r"|thieves|criminals|inferior|genetically inferior|less evolved|not (?:really |even )?human"
-                 r"|mentally ill|filth|trash|garbage|scum|predators|primitive|dirty|disgusting|freaks"
-                 r"|an abomination|evil)")
+_GROUP_ITEMS = ("jews|jewish people|muslims|muslim people|christians|catholics|mormons|hindus|sikhs|buddhists"
+                "|atheists|blacks|black people|whites|white people|asians|arabs|africans|mexicans|latinos|hispanics"
+                "|indians|chinese|pakistanis|palestinians|israelis|immigrants|migrants|refugees|foreigners|gypsies"
+                "|roma|gays|gay people|lesbians|homosexuals|trans people|transgender people|women|females|men|old"
+                " people|disabled people|the disabled|autistic people|poor people|fat people|those people|these"
+                " people|their kind|your kind|you people").split("|")
+_GROUP = _any(_GROUP_ITEMS)
+_W_GROUP = " ".join(sorted({w for item in _GROUP_ITEMS for w in item.split()} - {"the", "their", "your", "you"}))
+_DEHUMANIZING_ITEMS = ("vermin|animals|subhuman|sub-human|rats|cockroaches|roaches|parasites|leeches|savages|apes"
+                       "|monkeys|pigs|dogs|bugs|insects|lice|locusts|snakes|demons|a (?:cancer|disease|plague|virus"
+                       "|infestation|pest|burden)|terrorists|rapists|thieves|criminals|inferior|genetically inferior"
+                       "|less evolved|not (?:really |even )?human|mentally ill|filth|trash|garbage|scum|predators"
+                       "|pedophiles|primitive|dirty|disgusting|freaks|an abomination|evil").split("|")
+_DEHUMANIZING = _any(_DEHUMANIZING_ITEMS)
 _W_DEHUMANIZING = ("vermin animals subhuman sub human rats cockroaches roaches parasites leeches savages apes monkeys"
-                   " pigs dogs cancer disease plague virus infestation pest terrorists rapists thieves criminals"
-                   " inferior evolved ill filth trash garbage scum predators primitive dirty disgusting freaks"
-                   " abomination evil")
+                   " pigs dogs bugs insects lice locusts snakes demons cancer disease plague virus infestation pest"
+                   " burden terrorists rapists thieves criminals inferior evolved ill filth trash garbage scum"
+                   " predators pedophiles primitive dirty disgusting freaks abomination evil")
 _CLAUSE_END = r"(?= *(?:[.!?,;:]|$|already|now|pls|please|plz|lol|lmao|seriously))"
 
 PHRASES: list[Phrase] = [
@@ -115,23 +118,32 @@ PHRASES: list[Phrase] = [
             "gonna bash your skull in with a brick")),
     Phrase("threat: violence, other shapes", "threat", _H,
            "choke beat kick knock strangle squeeze punch slap stomp make run cut put & life shit crap hell daylights"
-           " bleed suffer scream beg over down up open into ground six grave coffin hospital morgue body",
+           " bleed suffer scream beg over down up open into ground six grave coffin hospital morgue body"
+           " | until till til & breathe breathing die bleed pass beg | tear rip cut & apart pieces shreds limb | acid",
            rf"\b{_INTENT} {_ADV}(?:(?:choke|beat|kick|knock|strangle|squeeze|punch|slap|stomp) the (?:life|shit"
            rf"|crap|hell|living daylights) out of {YOU}|make {YOU} (?:bleed|suffer|scream|beg)"
            rf"|run {YOU} (?:over|down)|cut {YOU} (?:up|open|into)|put {YOU} (?:in the ground|six feet under"
-           rf"|in (?:a|the) (?:grave|coffin|hospital|morgue|body bag)))\b",
-           ("I'll choke the life out of you", "I'll make you suffer slowly", "I'm going to run you over with my truck",
+           rf"|in (?:a|the) (?:grave|coffin|hospital|morgue|body bag))|(?:tear|rip|cut) {YOU} (?:apart|to pieces"
+           rf"|to shreds|limb from limb|into (?:little )?pieces))\b"
+           rf"|\b(?:beat|choke|strangle|kick|punch|stab|hit|hurt|slap) {YOU} (?:until|till|'?til) {YOU}"
+           rf" (?:can'?t breathe|stop breathing|die|bleed|pass out|beg)\b"
+           rf"|\b(?:throw|pour|splash) acid (?:in|on|at|into|over) {YOUR}\b",
+           ("I'll beat you until you can't breathe", "I will tear you apart piece by piece",
+            "I'll throw acid in your face", "I'll choke the life out of you", "I'll make you suffer slowly", "I'm going to run you over with my truck",
             "one more word and I'll put you in the ground", "i swear ill put you six feet under")),
     Phrase("threat: you will not survive", "threat", _H,
            "not never won aren ain & live make walking walk survive | end be wind & ditch bag coffin casket morgue"
-           " grave six straw dental",
-           rf"\b{YOU}(?:'re| are| will|'ll)? (?:not|never|won'?t|will not|aren'?t|ain'?t) (?:gonna |going to )?"
+           " grave six straw dental | dead & before by soon tomorrow tonight next within",
+           rf"\b{YOU}(?:'ll| will|'re gonna|'re going to| are going to| are gonna) be dead (?:before|by|soon|tomorrow"
+           r"|tonight|next|within)\b"
+           rf"|\b{YOU}(?:'re| are| will|'ll)? (?:not|never|won'?t|will not|aren'?t|ain'?t) (?:gonna |going to )?"
            r"(?:live to see|make it (?:home|out)(?: alive)?|walk(?:ing)? (?:away|out) (?:from|of) (?:this|here) alive"
            r"|survive (?:this|tonight|the night|the week))"
            rf"|\b{YOU}(?:'ll| will|'re gonna|'re going to| are going to| are gonna)? (?:end up|be|wind up) "
            r"(?:in a (?:ditch|body bag|coffin|casket|morgue|grave)|six feet under|eating through a straw"
            r"|identified by (?:your )?dental records)\b",
            ("you won't live to see Friday", "keep talking and you'll end up in a ditch",
+            "You'll be dead before the weekend, I promise",
             "you'll be in a body bag by the weekend", "you're not walking away from this alive")),
     Phrase("threat: weapons and places", "threat", _H,
            "shoot shooting & up | bring bringing & gun knife rifle weapon shotgun | bullet & name"
@@ -166,9 +178,11 @@ PHRASES: list[Phrase] = [
     Phrase("threat: wishing death on your family", "threat", _H,
            "hope wish pray & " + _forms(_DIE_WORDS, "s") + " sick crash crashes",
            rf"\b(?:hope|wish|pray) (?:that )?{YOUR} (?:whole |entire )?(?:family|kids|children|mom|mother|mum|dad"
-           r"|father|wife|husband|house|plane|car|dog) (?:\w+ )?(?:dies|die|crash(?:es)?|burns? down"
-           r"|gets? (?:sick|cancer|killed|raped))",
-           ("I hope your whole family dies", "hope your plane crashes", "i hope ur kids get sick and die")),
+           r"|father|wife|husband|house|plane|car|dog|baby|babies|son|daughter|kid|child|brother|sister|parents"
+           r"|friends) (?:\w+ )?(?:dies|die|crash(?:es)?|burns? down|gets? (?:sick|cancer|killed|raped|shot"
+           r"|murdered|stabbed|run over|hit by a (?:car|bus|truck|train)))",
+           ("I hope your whole family dies", "hope your plane crashes", "i hope ur kids get sick and die",
+            "hope your baby dies", "I hope your kids get hit by a bus")),
     Phrase("threat: wishing death", "threat", _H, "rot burn die suffer choke perish takes kills cancer",
            rf"\bmay {YOU} (?:(?:slowly|forever|all|both) )?(?:rot|burn|die|suffer|choke|perish)\b"
            rf"|\bhope (?:the )?(?:cancer|covid|disease|virus) (?:takes|kills|gets) {YOU}\b",
@@ -180,32 +194,38 @@ PHRASES: list[Phrase] = [
            ("i'd pay money to watch you die", "I'd dance on your grave", "you'd look better in a casket")),
     Phrase("threat: telling you to die", "threat", _H,
            "should need needs deserve deserves ought oughta better & die dead exist existing alive killed shot"
-           " hanged executed gassed exterminated yourself urself self yourselves breathing live breathe"
+           " hanged executed gassed exterminated beaten stabbed tortured raped burned murdered put yourself urself"
+           " self yourselves breathing live breathe"
            " | why & alive",
            rf"\b{YOU} (?:should|need to|needs to|deserve to|deserves to|ought to|oughta|better) "
            rf"(?:(?:just|all|go|really|fucking|seriously|honestly) )*(?:die|be dead|drop dead|not exist"
-           rf"|not be alive|cease to exist|stop existing|stop breathing|be killed|be shot|be hanged|be executed"
-           rf"|be gassed|be exterminated|kill {YOURSELF}|hang {YOURSELF}|off {YOURSELF}|end {YOURSELF}"
+           rf"|not be alive|cease to exist|stop existing|stop breathing|be (?:killed|shot|hanged|executed|gassed"
+           rf"|exterminated|beaten|stabbed|tortured|raped|burned|murdered|put down)(?: to death| alive)?"
+           rf"|kill {YOURSELF}|hang {YOURSELF}|off {YOURSELF}|end {YOURSELF}"
            rf"|unalive {YOURSELF})\b|\b{YOU} (?:don'?t|do not|dont) deserve to (?:live|exist|breathe|be alive)\b"
            rf"|\bwhy (?:are|r) {YOU} (?:still )?alive\b",
            ("you should just die", "you don't deserve to live", "why are you still alive",
-            "you should just stop existing")),
+            "you should just stop existing", "you deserve to be beaten to death")),
     Phrase("threat: telling you to die", "threat", _H,
            "die dead yourself urself self yourselves bridge cliff building roof traffic train bus car truck"
            " bullet overdose breathing life planet earth",
            rf"(?:^|[.!?,;:] *)(?:(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)+(?:die|drop dead"
            rf"|stop breathing)|(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)*(?:kill {YOURSELF}"
-           rf"|off {YOURSELF}|end {YOUR} (?:own )?life|delete {YOURSELF} from"
+           rf"|off {YOURSELF}|end {YOURSELF}|rope {YOURSELF}|neck {YOURSELF}|end {YOUR} (?:own )?life"
+           rf"|delete {YOURSELF} from"
            rf" (?:this|the) (?:planet|earth|world)|(?:go |just )+(?:jump off (?:a|the) (?:bridge|cliff|building"
            r"|roof)|play in traffic|step in front of (?:a|the) (?:train|bus|car|truck)|eat a bullet|overdose)))"
            + _CLAUSE_END,
            ("just die already", "please just stop breathing", "go jump off a bridge", "go play in traffic",
-            "off urself lol", "end your life, seriously")),
-    Phrase("threat: telling you to die", "threat", _H, "favor favour bullet gun",
+            "off urself lol", "end your life, seriously", "end yourself", "rope yourself lol")),
+    Phrase("threat: telling you to die", "threat", _H, "favor favour service bullet gun",
            rf"\bdo (?:us|everyone|everybody|the world|humanity|society|me|us all) a favou?r and (?:just |go )?"
            rf"(?:die|kill {YOURSELF}|disappear|drop dead|jump off|hang {YOURSELF}|off {YOURSELF}|end {YOURSELF}"
-           r"|end it)\b|(?:^|[.!?] *)eat a (?:bullet|gun)\b",
-           ("do everyone a favor and die", "why don't you do everyone a favor and end it", "eat a bullet")),
+           r"|end it)\b|(?:^|[.!?] *)(?:eat|swallow) a (?:bullet|gun)\b"
+           rf"|\ba (?:favou?r|service) (?:if|by) {YOU} (?:died|were dead|was dead|killed {YOURSELF}|disappeared"
+           r"|dying|ending it)\b",
+           ("do everyone a favor and die", "why don't you do everyone a favor and end it", "eat a bullet",
+            "swallow a bullet", "you'd be doing us all a service if you died")),
     Phrase("threat: nobody would miss you", "threat", _M, "nobody no noone single & miss mourn care cry notice",
            rf"\b(?:no ?one|nobody|no body|not a single (?:person|soul)) (?:would|will|is going to|gonna|'?d|'?ll)"
            rf" (?:even )?(?:(?:miss|mourn|care about|cry for|notice) {YOU}(?! (?:if you (?:left|moved|quit)))\b"
@@ -233,50 +253,60 @@ PHRASES: list[Phrase] = [
            " | been started keep kept began & cutting harming self burning | relapsed | deeper",
            r"\bi (?:cut|burned|burnt|hurt|hit|scratched|harmed) myself (?:with (?:a|the) (?:lighter|razor|blade"
            r"|knife) )?(?:again|on purpose|deliberately|intentionally)\b"
-           r"|\bi(?:'ve| have)? (?:been |started |keep |kept |began )(?:cutting|self[- ]?harming|burning myself"
-           r"|cutting my (?:thighs?|wrists?|arms?|skin|legs?))(?: again|(?= *(?:[.!?,]|$| so| and| because)))"
+           r"|\b(?:i(?:'ve| have)?|ive) (?:been |started |keep |kept |began )(?:cutting|self[- ]?harming|burning myself"
+           r"|cutting my (?:thighs?|wrists?|arms?|skin|legs?))(?: again|(?= *(?:[.!?,]|$| so| and| because| since"
+           r"| for| every| daily)))"
            r"|\bi relapsed and (?:cut|burned|hurt)|\bcut deeper",
            ("I've been cutting again", "I burned myself with a lighter again", "i relapsed and cut deeper this time",
-            "i've started cutting my thighs so no one sees", "i c u t myself again")),
+            "i've started cutting my thighs so no one sees", "i c u t myself again",
+            "ive been self harming since i was 13")),
     Phrase("self-harm: thinking about suicide", "self-harm", _H,
-           "thinking thought think thoughts thinkin & suicide myself harm selfharm self life",
+           "thinking thought think thoughts thinkin & suicide myself harm selfharm self life wrists wrist"
+           " overdosing jumping ending | planning & suicide myself end die",
            r"\b(?:thinking|thought|think|thoughts|thinkin) (?:about|of) (?:suicide|killing myself|ending (?:it all"
            r"|my life|my own life)|taking my (?:own )?life|self[ -]?harm(?:ing)?|cutting myself|hurting myself"
-           r"|offing myself|unaliving myself)\b(?! (?:prevention|rates?|statistics|awareness|hotlines?|research"
-           r"|bombers?|bombings?|squad|notes? in (?:the|a) (?:book|novel|film|movie)|policy|policies))",
-           ("I'm thinking about suicide",)),
+           r"|offing myself|unaliving myself|slitting my wrists?|hanging myself|overdosing|jumping off (?:a|the)"
+           r" \w+|ending it(?! with))\b(?! (?:prevention|rates?|statistics|awareness|hotlines?|research"
+           r"|bombers?|bombings?|squad|notes? in (?:the|a) (?:book|novel|film|movie)|policy|policies))"
+           r"|\bplanning (?:my (?:own )?suicide|(?:how )?to (?:kill myself|end it all|end my life|die))\b",
+           ("I'm thinking about suicide", "thinking of slitting my wrists in the bath",
+            "I've been planning my suicide for weeks")),
     Phrase("self-harm: kms", "self-harm", _H, "kms",
            r"(?:^|\b(?:i|gonna|going to|wanna|want to|will|'ll|might|about to|should|could just|ready to|finna|bouta"
            r"|i'?m gonna|just) )kms\b(?! (?:away|from|of|to|per|north|south|east|west|long|wide))",
            ("I wanna kms",)),
     Phrase("self-harm: a plan", "self-harm", _H,
-           "going gonna about planning ready & overdose od bridge roof building cliff all life wrist wrists myself"
+           "going gonna about planning ready & overdose od bridge roof building cliff balcony tower all life wrist"
+           " wrists myself"
            " pills tonight today tomorrow soon now",
-           r"\b(?:i'?m|i am|im) (?:going to|gonna|about to|planning to|ready to) (?:overdose|od|jump off (?:a|the)"
-           r" (?:bridge|roof|building|cliff)|end it all|end my (?:own )?life|slit my wrists?|hang myself"
+           r"\b(?:i'?m|i am|im) (?:going to|gonna|about to|planning to|ready to) (?:overdose|od|jump (?:off|from)"
+           r" (?:the (?:roof|top) of )?(?:a|the|my) (?:bridge|roof|building|cliff|balcony|tower)|end it all|end my (?:own )?life|slit my wrists?|hang myself"
            r"|take all (?:my|the|of my) pills|swallow all (?:my|the|of my) pills"
            r"|end it (?:tonight|today|tomorrow|soon|now))\b",
-           ("I'm going to overdose", "im gonna end it tonight")),
+           ("I'm going to overdose", "im gonna end it tonight", "I'm going to jump from the roof of my building")),
     Phrase("self-harm: an attempt", "self-harm", _H,
            "took swallowed downed ate drank tried attempted & pills tablets meds medication painkillers cabinet"
-           " overdose od myself life",
+           " overdose od myself life " + " ".join(_DRUGS),
            r"\bi (?:just )?(?:took|swallowed|downed|ate|drank) (?:(?:a (?:bunch|handful|whole bottle|bottle|lot)"
            r"|all|everything|the whole bottle|\d+|too many)(?: of)?(?: my| the)? (?:\w+ )?(?:pills|tablets|meds"
-           r"|medication|painkillers)|everything in the medicine cabinet|a bottle of \w+ with my (?:pills|meds))"
+           r"|medication|painkillers|" + "|".join(_DRUGS) + r")|everything in the medicine cabinet|a bottle of \w+ with my (?:pills|meds))"
            r"\b(?! (?:for|to help|because|as prescribed))"
            r"|\bi (?:tried|attempted) to (?:overdose|od|kill myself|end my life|hang myself)\b",
            ("I took a bunch of pills", "i took 30 of my sleeping pills",
-            "I just swallowed everything in the medicine cabinet", "i tried to overdose last week")),
+            "I just swallowed everything in the medicine cabinet", "i tried to overdose last week",
+            "I just took 40 tylenol")),
     Phrase("self-harm: preparations", "self-harm", _H,
            "suicide goodbye & note letter | edge ledge railing | gun rope pills razor blade & end"
-           " | easiest painless quickest fastest best & way | wrist wrists",
+           " | easiest painless quickest fastest best & way | wrist wrists | enough & wake die myself end overdose",
            r"\bi(?:'ve| have)? (?:just )?(?:written|wrote|writing|finished|left) (?:my|a) (?:suicide|goodbye) (?:note"
            r"|letter)\b|\b(?:i'?m|i am|im) (?:standing |sitting )?on the (?:edge|ledge|railing) of (?:the|a)"
            r" (?:bridge|roof|building|cliff)\b|\b(?:gun|rope|pills|razor|blade) to end (?:it|things|my life"
            r"|everything|it all)\b|\b(?:easiest|painless|quickest|fastest|best) way to (?:die|kill myself"
-           r"|end (?:it|my life)|commit suicide)\b|\bmy wrists? (?:are|is) (?:bleeding|cut)\b",
+           r"|end (?:it|my life)|commit suicide)\b|\bmy wrists? (?:are|is) (?:bleeding|cut)\b"
+           r"|\benough (?:pills |of them |of it )?to (?:not wake up|never wake up|die|kill myself|end it|overdose)\b",
            ("I've written my goodbye letter", "I'm standing on the edge of the bridge right now",
-            "I bought a gun to end things", "I've been researching the easiest way to die")),
+            "I bought a gun to end things", "I've been researching the easiest way to die",
+            "i bought pills, enough to not wake up")),
     Phrase("self-harm: nobody would care", "self-harm", _H, "nobody no noone & care notice miss cry give",
            r"\b(?:no ?one|nobody|no body|noone) (?:would|will|'d|even) (?:\w+ )?(?:care|notice|miss me|cry"
            r"|give a \w+) (?:if|when|once|after) i(?:'m| am)? (?:died|die|was gone|were gone|gone|disappeared"
@@ -287,37 +317,42 @@ PHRASES: list[Phrase] = [
            r"(?:a )?(?:better|happier|better off)(?: place)? (?:off )?without me\b(?! (?:in|on|at|around (?:the|this)"
            r" (?:team|office|project|company|club|meeting)))",
            ("everyone would be better off without me",)),
-    Phrase("self-harm: wishing to be dead", "self-harm", _H, "dead born disappear exist existing wake",
+    Phrase("self-harm: wishing to be dead", "self-harm", _H, "dead born disappear exist existing wake die forever",
            r"\bi (?:(?:just|really|honestly|sometimes) )?(?:wish|want|wanna) (?:i (?:was|were) (?:dead|never born)"
            r"|(?:to )?(?:be dead|disappear forever|not exist|stop existing|never wake up|sleep and never wake up"
-           r"|go to sleep and never wake up))\b",
-           ("i just want to disappear forever", "i wanna sleep and never wake up")),
+           r"|go to sleep and never wake up))\b|\bi (?:just )?wish i could (?:just )?(?:go to sleep and never wake up"
+           r"|sleep and never wake up|sleep forever|disappear forever|die|stop existing)\b",
+           ("i just want to disappear forever", "i wanna sleep and never wake up",
+            "I wish I could go to sleep and never wake up")),
     Phrase("self-harm: not wanting to live", "self-harm", _H,
            "don dont not & want & exist wake alive live go | see & point reason"
            " | reason & here live go keep",
            r"\bi (?:don'?t|do not|dont) want to (?:exist|wake up|be alive|live|go on)"
            r"(?: anymore| any more| any longer| tomorrow| again| ever|(?= *(?:[.!]|$)))"
-           r"|\bi (?:don'?t|do not|dont|can'?t) see (?:the|a|any) (?:point|reason) (?:in|of|to|for) (?:living|life"
+           r"|\bi (?:don'?t|do not|dont|can'?t) see (?:the|a|any) (?:point|reason) (?:in|of|to|for) (?:keep )?(?:living|life"
            r"|being alive|going on|existing|staying alive)\b|\bno reason for me to (?:be here|live|go on|keep going)",
            ("I don't want to wake up tomorrow", "I don't see the point in living",
-            "there's no reason for me to be here anymore")),
+            "there's no reason for me to be here anymore", "I don't see a reason to keep living")),
     # -- grooming and sexual requests ----------------------------------------------------------
     Phrase("sexual: asking for nudes", "sexual", _M, "nudes noods nude pic pics",
-           r"\bsend (?:me )?(?:your |some |more |a )?(?:nudes|noods|nude (?:pics?|photos?|selfies?)|dick pics?"
+           r"\b(?:send|dm|show|give|text|snap) (?:me )?(?:your |ur |some |more |a )?(?:nudes|noods|nude (?:pics?|photos?|selfies?)|dick pics?"
            r"|tit pics?|boob pics?|pussy pics?)\b",
-           ("send nudes",)),
+           ("send nudes", "dm me your nudes or I'll leak your address")),
     Phrase("grooming: asking for pictures", "grooming", _H,
            "underwear bra panties bikini lingerie clothes swimsuit pyjamas pajamas shower towel body chest boobs"
-           " butt feet legs privates naked nude",
+           " butt feet legs privates naked nude touching playing fingering",
            r"\b(?:send|show|give|take) (?:me )?(?:a |some |more )?(?:pics?|pictures?|photos?|selfies?|videos?"
            r"|vids?) (?:of )?(?:you|ur|your|yourself|u) ?(?:\w+ )?(?:in|without) (?:your |ur |a )?(?:underwear|bra"
            r"|panties|bikini|lingerie|clothes|swimsuit|pyjamas|pajamas|the shower|a towel)\b"
            r"|\bsend (?:me )?(?:a |some )?(?:pics?|pictures?|photos?|selfies?) of (?:ur|your) (?:body|chest|boobs"
            r"|butt|ass|feet|legs|privates)\b"
            r"|\b(?:see|look at) (?:you|u) (?:naked|nude|without (?:clothes|your clothes|anything on)|in (?:a |your"
-           r" |ur )?(?:bikini|underwear|lingerie|bra))\b|\bwhat (?:you|u) look like naked\b",
+           r" |ur )?(?:bikini|underwear|lingerie|bra))\b|\bwhat (?:you|u) look like naked\b"
+           r"|\b(?:videos?|vids?|pics?|pictures?|photos?) of (?:you|u) (?:touching|playing with|fingering)"
+           r" (?:yourself|urself)\b",
            ("send me pics of you in your underwear", "send me a pic of ur body, no one will see it",
-            "lemme see u in a bikini", "I want to see you without clothes")),
+            "lemme see u in a bikini", "I want to see you without clothes",
+            "send me a video of you touching yourself")),
     Phrase("grooming: undressing", "grooming", _H,
            "take & off & shirt pants clothes bra panties underwear top skirt | show & under | wearing & now rn"
            " | home & alone | lap & sit | private & somewhere | puberty | bra & size | parents & asleep home around"
@@ -345,19 +380,28 @@ PHRASES: list[Phrase] = [
            ("don't tell your parents about our chats, ok?", "your mom doesn't need to know we talk",
             "you're very mature for 12", "you're so pretty for a 13 year old",
             "I'll give you robux if you show me your chest")),
+    Phrase("grooming: sextortion", "grooming", _H,
+           "school parents family friends mom mum dad boss followers class | unless & send give pay show",
+           r"\b(?:leak|post|send|share|show) (?:them|these|those|it|the (?:pics|photos|videos|nudes)|your (?:pics"
+           r"|nudes|photos|videos)) (?:to|with) (?:your|ur) (?:school|parents|family|friends|mom|mum|dad|boss"
+           r"|followers|class)\b|\bunless (?:you|u) (?:send|give|pay|show) (?:me )?(?:more|money|nudes|pics"
+           r"|another)\b",
+           ("I have pics of you and I'll send them to your school unless you send more",)),
     # -- hate ----------------------------------------------------------------------------------
     Phrase("hate: dehumanizing a group", "hate", _M, _W_GROUP + " & are is r & " + _W_DEHUMANIZING,
            rf"\b{_GROUP} (?:are|r|is) (?:all |just |nothing but |basically |literally |a bunch of |like )?"
            rf"(?:\w+ )?{_DEHUMANIZING}\b",
            ("immigrants are vermin who should be exterminated", "Muslims are all terrorists",
-            "black people are subhuman", "Jews are a cancer", "refugees are cockroaches crawling into our land")),
+            "black people are subhuman", "Jews are a cancer", "refugees are cockroaches crawling into our land",
+            "Asians are bugs", "Disabled people are a burden and should be put down")),
     Phrase("hate: violence against a group", "hate", _H, _W_GROUP + " & should must need deserve ought"
            " & exterminated gassed killed eradicated wiped deported sterilized locked removed hanged shot burned"
-           " die breed exist live vote | exterminate gas kill eradicate wipe cleanse purge sterilize & " + _W_GROUP
+           " executed put die breed exist live vote | exterminate gas kill eradicate wipe cleanse purge sterilize & " + _W_GROUP
            + " | camps ovens cleanse hitler holocaust breed death"
-           " inferior | good & dead | kind & allowed",
+           " inferior | good & dead | kind & allowed | burn & mosque synagogue church temple gurdwara",
            rf"\b{_GROUP} (?:should|must|need to|deserve to|ought to) (?:all )?(?:be )?(?:exterminated|gassed|killed"
-           r"|eradicated|wiped out|deported|sterilized|locked up|removed|hanged|shot|burned|die|die off|not be"
+           r"|eradicated|wiped out|deported|sterilized|locked up|removed|hanged|shot|burned|executed|put down"
+           r"|burned alive|die|die off|not be"
            r" allowed to (?:breed|exist|live|vote))\b"
            r"|\b(?:exterminate|gas|kill|eradicate|wipe out|cleanse|purge|sterilize) (?:all (?:of )?)?(?:the )?"
            + _GROUP + r"\b|\bround (?:them|\w+) (?:all )?up and (?:put|send|lock|ship) them (?:in|into|to)"
@@ -365,10 +409,14 @@ PHRASES: list[Phrase] = [
            r"|\bthe only good \w+ is a dead \w+|\bhitler (?:had|was) (?:the )?right|\bhitler did nothing wrong"
            r"|\bholocaust (?:never happened|was a hoax|didn'?t happen)|\bshould be punishable by death"
            r"|\b(?:their|your) kind (?:shouldn'?t|should not) be allowed to (?:breed|exist|live)"
-           r"|\b(?:that|their|your) race is (?:genetically )?inferior|\bbreed like (?:rabbits|rats|cockroaches)",
+           r"|\b(?:that|their|your) race is (?:genetically )?inferior|\bbreed like (?:rabbits|rats|cockroaches)"
+           r"|\bburn (?:down )?(?:the|a|their|that|this) (?:mosque|synagogue|church|temple|gurdwara)s? (?:with|and)"
+           r"|\bdeath to (?:all )?(?:the )?" + _GROUP + r"\b",
            ("we should round them up and put them in camps", "we need to cleanse this country of them",
             "the only good one is a dead one", "hitler had the right idea", "all arabs should be deported",
-            "homosexuality should be punishable by death")),
+            "homosexuality should be punishable by death", "disabled people should be put down",
+            "we should burn down the mosque with them inside", "Atheists deserve to be executed",
+            "death to all jews")),
     Phrase("hate: go back where you came from", "hate", _M, "back",
            rf"\bgo back to (?:{YOUR} (?:own )?(?:country|countries|homeland|home country|shithole|jungle|cave|tribe)"
            rf"|where {YOU} came from|africa|the jungle)\b|\bsend (?:them|\w+)(?: all)? back (?:to )?where they"

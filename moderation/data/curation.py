@@ -251,6 +251,12 @@ EXCEPTIONS: list[str] = [
     "dikshit",
     # clinical terms (a held-out probe of supportive and medical replies, fourth session)
     "suicidal ideation", "suicidal ideations",
+    # dishes, places and neutral reporting found by a second held-out probe (fourth session)
+    "spotted dick", "cock-a-leekie", "cockaleekie", "cock a leekie", "twatt", "rapeseed", "oilseed rape",
+    "rape crisis", "rape survivor", "rape survivors", "rape victim", "rape victims", "rape conviction",
+    "rape convictions", "rape charge", "rape charges", "rape case", "rape cases", "rape culture", "date rape",
+    "statutory rape", "marital rape", "rape kit", "rape kits", "rape allegation", "rape allegations",
+    "rape trial", "rape trials", "accused of rape", "convicted of rape", "charged with rape",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of
