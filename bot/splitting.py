@@ -2,9 +2,9 @@
 
 Cuts are made, in order of preference, at a paragraph break, a line break, the end of a
 sentence, or a space; a part never ends inside a word. Only a single word longer than the
-limit is hard-split (between CJK characters where possible, otherwise at a code point
-boundary, never between a character and a following combining mark or joiner). Python
-strings hold code points, so a surrogate pair can never be cut. The whitespace at a cut is
+limit is hard-split (between CJK characters where possible, otherwise between two grapheme
+clusters, so that neither a combining mark nor a family emoji 👨‍👩‍👧‍👦 or a flag is torn apart).
+Python strings hold code points, so a surrogate pair can never be cut. The whitespace at a cut is
 dropped: joining the parts with that whitespace gives back the original text.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import regex
+
 TELEGRAM_LIMIT = 4096
 
 _SENTENCE_END = ".!?…"
@@ -20,6 +22,7 @@ _CJK_SENTENCE_END = "。！？；"
 _CLOSERS = "\"')]}»”’"
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
 _JOINERS = {"\u200d", "\u200c", "\u2060"}
+_GRAPHEME = regex.compile(r"\X")
 
 
 def utf16_len(text: str) -> int:
@@ -101,8 +104,21 @@ def _find_cut(text: str, start: int, end: int) -> int:
     for p in range(end, max(start, end - 64), -1):
         if (_is_cjk(text[p - 1]) or _is_cjk(text[p])) and not _attaches(text[p]):
             return p
-    p = end
-    while p > start + 1 and _attaches(text[p]):
+    return _grapheme_cut(text, start, end)
+
+
+def _grapheme_cut(text: str, start: int, end: int) -> int:
+    """The last boundary between two user-perceived characters at or before `end`."""
+    lo = max(start, end - 64)  # a cluster is rarely longer; the first one found may start mid-cluster
+    best = -1
+    for m in _GRAPHEME.finditer(text, lo, min(len(text), end + 64)):
+        if m.end() > end:
+            break
+        best = m.end()
+    if best > start:
+        return best
+    p = end  # one cluster longer than the limit: the old rule, never before a mark or joiner
+    while p > start + 1 and (_attaches(text[p]) or text[p - 1] in _JOINERS):
         p -= 1
     return p
 

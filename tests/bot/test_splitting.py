@@ -78,6 +78,19 @@ def test_sanitize_repairs_or_replaces_surrogates() -> None:
     assert sanitize("a\ud800b") == "a\ufffdb"
 
 
+def test_an_overlong_word_is_cut_between_grapheme_clusters() -> None:
+    """A family emoji is one character to a reader (four people joined by U+200D) and a flag is
+    two regional indicators: a part ends before or after one, never inside it."""
+    family, flag = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466", "\U0001f1fa\U0001f1e6"
+    for unit in (family, flag, "e\u0301", "\U0001f44d\U0001f3fd"):
+        word = unit * 40
+        for limit in range(len(unit) * 2 + 2, 60, 3):
+            parts = split_message(word, limit=limit)
+            assert "".join(parts) == word
+            assert all(utf16_len(p) <= limit for p in parts)
+            assert all(len(p) % len(unit) == 0 and p.startswith(unit) for p in parts), (unit, limit, parts)
+
+
 _alphabet = st.sampled_from(list("abcdefgh .,!?\n\n\t") + ["😀", "漢", "é", "👍🏽", "。"])
 
 
