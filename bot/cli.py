@@ -10,6 +10,7 @@ import sys
 from typing import Any, NoReturn, Optional
 
 import typer
+from pydantic import ValidationError
 
 from pipeline.settings import Settings, load_settings, masked_dump
 from pipeline.types import ConfigError, StoreError
@@ -47,6 +48,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def sqlite_int(value: int, what: str) -> int:
+    """`value`, or one line and exit 2 when SQLite cannot hold it (binding it would raise OverflowError)."""
+    from pipeline.store_records import SQLITE_INT_MAX, SQLITE_INT_MIN, fits_sqlite_int
+
+    if not fits_sqlite_int(value):
+        fail(f"{what}: {value} is out of range; it must be between {SQLITE_INT_MIN} and {SQLITE_INT_MAX}")
+    return value
+
+
 def settings_or_exit(**overrides: Any) -> Settings:
     try:
         settings = load_settings()
@@ -58,9 +68,17 @@ def settings_or_exit(**overrides: Any) -> Settings:
             try:
                 gen = settings.generation.model_copy(update=data)
                 settings = settings.model_copy(update={"generation": type(settings.generation).model_validate(gen.model_dump())})
-            except Exception as err:  # pydantic ValidationError
-                fail(f"config error: command-line option: {err}".splitlines()[0])
+            except ValidationError as err:
+                fail(option_error(err, "generation"))
     return settings
+
+
+def option_error(err: ValidationError, group: str) -> str:
+    """One line for a bad command-line value: the option, the setting it overrides, what is allowed."""
+    item = err.errors(include_url=False)[0]
+    name = ".".join(str(p) for p in item.get("loc", ()))
+    option = "--" + name.split(".")[0].replace("_", "-")
+    return f"config error: {option} ({group}.{name}): {item.get('msg', 'invalid value')} (got {item.get('input')!r})"
 
 
 def setup_logging(settings: Settings | None = None, fmt: str | None = None) -> None:
@@ -106,6 +124,7 @@ def chat(
     """Chat on the console through the same pipeline and moderation (no Telegram token needed)."""
     from bot.console import run_chat
 
+    sqlite_int(chat_id, "--chat-id")
     settings = settings_or_exit(backend=backend, model=model)
     setup_logging(settings, _State.log_format)
     run_async(run_chat(settings, chat_id=chat_id))

@@ -83,6 +83,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Throughput and latency benchmark; prints one JSON object (keys in DESIGN.md)."""
         from bot.cli import fail, run_async, settings_or_exit, setup_logging
+        from bot.cli_output import check_output_file, write_output
 
         try:
             mode = pick_mode(e2e, moderation, api)
@@ -93,6 +94,8 @@ def register(app: typer.Typer) -> None:
         runner = resolve_runner(mode)
         if runner is None:
             fail(f"parley bench --{mode}: not implemented yet", code=1)
+        if json_out is not None:
+            check_output_file(json_out, "--json-out")
         settings = settings_or_exit(backend=backend, model=model)
         setup_logging(settings)
         from pipeline.bench import BenchOptions
@@ -110,4 +113,4 @@ def register(app: typer.Typer) -> None:
         text = json.dumps(result, indent=2)
         typer.echo(text)
         if json_out is not None:
-            json_out.write_text(text + "\n", encoding="utf-8")
+            write_output(json_out, "--json-out", lambda fh: fh.write(text + "\n"))

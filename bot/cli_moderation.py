@@ -62,7 +62,10 @@ def check(
     if source == "input":  # asked for explicitly: judge with the input policy even if input moderation is off
         settings = settings.model_copy(update={"input": settings.input.model_copy(update={"enabled": True})})
     engine = _engine(settings, base_dir)
-    stream: Any = list(texts) if texts else getattr(sys.stdin, "buffer", sys.stdin)
+    from bot.stdin import stdin_lines
+
+    # not sys.stdin.buffer: its lock, held by the waiting reader thread, aborts the shutdown after a Ctrl-C
+    stream: Any = list(texts) if texts else (stdin_lines() or getattr(sys.stdin, "buffer", sys.stdin))
 
     async def main() -> None:
         await engine.start()
@@ -74,6 +77,7 @@ def check(
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
+        sys.stdout.flush()
         raise typer.Exit(130) from None
     except BrokenPipeError:  # `parley check | head`: the reader left; stop quietly
         import os
@@ -94,6 +98,8 @@ def evaluate(
     """Precision, recall, F1 and a classifier threshold sweep of the current config on a labeled CSV."""
     from moderation.evaluate import EvalError, run_eval
 
+    if plot is not None:
+        plot = _plot_path(plot)
     settings, base_dir = _moderation_settings()
     engine = _engine(settings, base_dir)  # built now so config errors surface before reading the file
     try:
@@ -101,6 +107,21 @@ def evaluate(
                              as_json=as_json, out=sys.stdout, err=sys.stderr))
     except EvalError as exc:
         _fail(f"eval error: {exc}")
+    except OSError as exc:  # the plot's folder vanished or filled up after the check
+        _fail(f"eval error: cannot write {exc.filename or plot}: {exc.strerror or exc}")
+
+
+def _plot_path(plot: Path) -> Path:
+    """--plot checked before the eval runs: a format matplotlib writes (none given: .png, which
+    matplotlib would append anyway) and a writable place."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from bot.cli_output import check_output_file
+
+    if not plot.suffix and not plot.is_dir():
+        plot = plot.with_name(plot.name + ".png")
+    check_output_file(plot, "--plot", suffixes=FigureCanvasAgg.get_supported_filetypes(), create_parents=True)
+    return plot
 
 
 def register(app: typer.Typer) -> None:

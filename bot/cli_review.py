@@ -13,10 +13,11 @@ import getpass
 import json
 import time
 from pathlib import Path
-from typing import Any, Optional, cast
+from typing import Any, Optional, TextIO, cast
 
 import typer
 
+from bot.cli_output import check_output_file, write_output
 from pipeline.store import HeldReply, Store
 
 EXPORT_COLUMNS = ["id", "text", "verdict", "decision", "label", "reasons", "categories", "decided_by",
@@ -140,10 +141,13 @@ async def _export(settings: Any, path: Path) -> int:
         for state in ("approved", "rejected"):
             items.extend(await store.list_held(state, limit=1_000_000))
     rows = export_rows(sorted(items, key=lambda h: h.id))
-    with path.open("w", newline="", encoding="utf-8") as fh:
+
+    def write(fh: TextIO) -> None:
         writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
+
+    write_output(path, "--export", write, private=True)  # user texts: owner-only, like the database
     return len(rows)
 
 
@@ -193,6 +197,7 @@ def register(app: typer.Typer) -> None:
             return
         settings = settings_or_exit()
         if export is not None:
+            check_output_file(export, "--export")
             count = run_async(_export(settings, export))
             typer.echo(f"wrote {count} decision(s) to {export}; evaluate with: parley eval {export} "
                        "--text-col text --label-col decision --positive rejected", err=True)
@@ -206,53 +211,53 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="one JSON object per line"),
     ) -> None:
         """List held replies (pending by default)."""
-        from bot.cli import fail, run_async, settings_or_exit
+        from bot.cli import fail, run_async, settings_or_exit, sqlite_int
 
         if state not in STATES:
             fail(f"--state must be one of {', '.join(STATES)}")
-        run_async(_list(settings_or_exit(), state, limit, as_json))
+        run_async(_list(settings_or_exit(), state, sqlite_int(limit, "--limit"), as_json))
 
     @review.command("show")
     def show(held_id: int = typer.Argument(..., metavar="ID"),
              as_json: bool = typer.Option(False, "--json")) -> None:
         """Show one held reply in full."""
-        from bot.cli import run_async, settings_or_exit
+        from bot.cli import run_async, settings_or_exit, sqlite_int
 
-        run_async(_show(settings_or_exit(), held_id, as_json))
+        run_async(_show(settings_or_exit(), sqlite_int(held_id, "ID"), as_json))
 
     @review.command("approve")
     def approve(held_id: int = typer.Argument(..., metavar="ID"),
                 by: Optional[str] = typer.Option(None, help="moderator name for the audit log"),
                 text: Optional[str] = typer.Option(None, help="send this instead of the draft (an edit)")) -> None:
         """Approve: the bot sends the held reply (or your edit of it) to the user."""
-        from bot.cli import run_async, settings_or_exit
+        from bot.cli import run_async, settings_or_exit, sqlite_int
 
-        run_async(_decide(settings_or_exit(), held_id, True, by, text))
+        run_async(_decide(settings_or_exit(), sqlite_int(held_id, "ID"), True, by, text))
 
     @review.command("reject")
     def reject(held_id: int = typer.Argument(..., metavar="ID"),
                by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
         """Reject: the user gets the configured refusal text instead."""
-        from bot.cli import run_async, settings_or_exit
+        from bot.cli import run_async, settings_or_exit, sqlite_int
 
-        run_async(_decide(settings_or_exit(), held_id, False, by))
+        run_async(_decide(settings_or_exit(), sqlite_int(held_id, "ID"), False, by))
 
     @review.command("ban")
     def ban(target: int = typer.Argument(..., metavar="ID", help="user id, or group chat id (after --: -- -100…)"),
             reason: Optional[str] = typer.Option(None, help="kept with the ban and in the audit log"),
             by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
         """Ban a user or group chat: the bot ignores its messages (moderators cannot be banned)."""
-        from bot.cli import run_async, settings_or_exit
+        from bot.cli import run_async, settings_or_exit, sqlite_int
 
-        run_async(_ban(settings_or_exit(), target, True, by, reason))
+        run_async(_ban(settings_or_exit(), sqlite_int(target, "ID"), True, by, reason))
 
     @review.command("unban")
     def unban(target: int = typer.Argument(..., metavar="ID"),
               by: Optional[str] = typer.Option(None, help="moderator name for the audit log")) -> None:
         """Lift a ban."""
-        from bot.cli import run_async, settings_or_exit
+        from bot.cli import run_async, settings_or_exit, sqlite_int
 
-        run_async(_ban(settings_or_exit(), target, False, by, None))
+        run_async(_ban(settings_or_exit(), sqlite_int(target, "ID"), False, by, None))
 
     @review.command("bans")
     def bans(as_json: bool = typer.Option(False, "--json", help="one JSON object per line")) -> None:

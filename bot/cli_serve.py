@@ -8,6 +8,7 @@ from types import FrameType
 from typing import Optional
 
 import typer
+from pydantic import ValidationError
 
 from pipeline.settings import Settings
 
@@ -56,13 +57,15 @@ def register(app: typer.Typer) -> None:
         model: Optional[str] = typer.Option(None, help="hub id or local path of the model"),
     ) -> None:
         """Serve the OpenAI-compatible HTTP API (/v1/chat/completions, /v1/moderations), moderated."""
-        from bot.cli import _State, fail, run_async, settings_or_exit, setup_logging
+        from bot.cli import _State, fail, option_error, run_async, settings_or_exit, setup_logging
 
+        if port is not None and not 1 <= port <= 65535:
+            fail(f"config error: --port must be between 1 and 65535 (got {port})")
         settings = settings_or_exit(backend=backend, model=model)
         try:
             settings = with_api_address(settings, host, port)
-        except Exception as err:  # pydantic ValidationError
-            fail(f"config error: --host/--port: {str(err).splitlines()[-1].strip()}")
+        except ValidationError as err:
+            fail(option_error(err, "api"))
         setup_logging(settings, _State.log_format)
         # uvicorn re-raises the SIGTERM it handled after a graceful shutdown; exit 0 instead of dying by signal.
         previous = signal.signal(signal.SIGTERM, _exit_cleanly)

@@ -100,6 +100,10 @@ class Core:
 
 
 def build_core(settings: Settings, *, exclusive: bool = False, observer: Any = None) -> Core:
+    """The Core of one front end; its settings' secrets join the redactor that masks logs and stored errors."""
+    from pipeline.logs import add_secrets, settings_secrets
+
+    add_secrets(*settings_secrets(settings))
     return Core(
         settings=settings,
         store=Store(settings.storage.path, exclusive=exclusive),

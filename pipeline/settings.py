@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
     NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
@@ -37,6 +40,40 @@ def _split_list(value: Any) -> Any:
                 return value
         return [part.strip() for part in text.split(",") if part.strip()]
     return value
+
+
+class _EnvSource(EnvSettingsSource):
+    """The environment source, plus: a list of plain values nested in a group that is not ours to
+    annotate (moderation.lists, moderation.exceptions) may be comma-separated, like the NoDecode
+    lists below; any other value that is not JSON is one line naming the setting, its variable and
+    the accepted forms (pydantic-settings would only name the group)."""
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo | None, value: Any) -> Any:
+        try:
+            return EnvSettingsSource.decode_complex_value(self, field_name, field, value)  # type: ignore[arg-type]
+        except ValueError:
+            pass
+        plain = field is not None and _plain_list(field.annotation)
+        if plain and not str(value).strip().startswith("["):
+            return _split_list(value)
+        var = next((k.upper() for k, v in self.env_vars.items()
+                    if v == value and k.lower().endswith(field_name.lower())), f"PARLEY_{field_name.upper()}")
+        setting = var.removeprefix("PARLEY_").lower().replace("__", ".")
+        origin = get_origin(field.annotation) if field is not None else None
+        forms = ('a JSON list (["a","b"]) or comma-separated values (a,b)' if plain
+                 else "a JSON list [...]" if origin is list else "a JSON object {...}")
+        raise ConfigError(f"config error: {setting}: {var} is not valid JSON; give {forms}")
+
+
+class _DotEnvSource(DotEnvSettingsSource):
+    """The .env source, with the same list handling as _EnvSource."""
+
+    decode_complex_value = _EnvSource.decode_complex_value
+
+
+def _plain_list(annotation: Any) -> bool:
+    args = get_args(annotation)
+    return get_origin(annotation) is list and len(args) == 1 and args[0] in (str, Path, int, float)
 
 
 IntList = Annotated[list[int], NoDecode]
@@ -167,6 +204,11 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # the sources as pydantic-settings configured them, with comma lists (see _EnvSource)
+        if type(env_settings) is EnvSettingsSource:
+            env_settings.__class__ = _EnvSource
+        if type(dotenv_settings) is DotEnvSettingsSource:
+            dotenv_settings.__class__ = _DotEnvSource
         sources = [init_settings, env_settings, dotenv_settings]
         path = config_file_path()
         if path is not None:
@@ -194,10 +236,34 @@ def format_validation_error(err: ValidationError) -> list[str]:
 
 
 def _safe_repr(loc: tuple[Any, ...], value: Any) -> str:
-    if any(s in str(p).lower() for p in loc for s in ("token", "key", "secret")):
+    if _is_secret(loc):
         return "'**********'"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _is_secret(loc: tuple[Any, ...]) -> bool:
+    """Whether the setting at `loc` holds a SecretStr (so its value must not be echoed). Only a path
+    that does not resolve to a field (an unknown name) falls back to guessing from the name."""
+    model: Any = Settings
+    annotation: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return any(s in str(p).lower() for p in loc for s in ("token", "key", "secret", "password"))
+        annotation = fields[part].annotation
+        model = next((a for a in _flat_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return any(a is SecretStr for a in _flat_args(annotation))
+
+
+def _flat_args(annotation: Any) -> list[Any]:
+    """An annotation and every type inside it (Optional, list[...], Annotated[...])."""
+    out = [annotation]
+    for arg in get_args(annotation):
+        out.extend(_flat_args(arg))
+    return out
 
 
 def load_settings(**overrides: Any) -> Settings:

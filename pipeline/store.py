@@ -9,6 +9,8 @@ costs more than the SQL itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import fcntl
 import json
 import os
@@ -21,16 +23,17 @@ from typing import Any
 import aiosqlite
 
 from pipeline.migrations import MIGRATIONS
+from pipeline.store_audit import AuditMixin, redacted_json
 from pipeline.store_bans import Ban, BansMixin
 from pipeline.store_delivery import DeliveryMixin
-from pipeline.store_records import INSERT_AUDIT, HeldReply, OutboxDraft, OutboxItem, _held
+from pipeline.store_records import INSERT_AUDIT, HeldReply, OutboxDraft, OutboxItem, _held, fits_sqlite_int
 from pipeline.types import Role, StoreError, Turn
 
 HELD_STATES = ("pending", "approved", "rejected")
 __all__ = ["HELD_STATES", "Ban", "HeldReply", "OutboxDraft", "OutboxItem", "Store"]
 
 
-class Store(DeliveryMixin, BansMixin):
+class Store(DeliveryMixin, BansMixin, AuditMixin):
     """One connection per process; every query is parametrized."""
 
     def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
@@ -56,24 +59,26 @@ class Store(DeliveryMixin, BansMixin):
             except OSError as err:
                 self._release_lock()
                 raise StoreError(f"storage.path: cannot create {self.path}: {err.strerror}") from None
+        conn = aiosqlite.connect(self.path, timeout=5.0, isolation_level=None)
         try:
-            self._db = await aiosqlite.connect(self.path, timeout=5.0, isolation_level=None)
+            self._db = await conn
             self._db.row_factory = aiosqlite.Row
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA synchronous=NORMAL")
             await self._db.execute("PRAGMA foreign_keys=ON")
             await self._db.execute("PRAGMA busy_timeout=5000")
             await self._migrate()
-        except sqlite3.OperationalError as err:
-            await self._abort()
+        except BaseException as err:
+            await self._abort(conn)
+            if not isinstance(err, sqlite3.DatabaseError):
+                raise
             if "locked" in str(err):
-                raise StoreError(
-                    f"storage.path: database {self.path} is locked by another process; stop it or use another file"
-                ) from None
-            raise StoreError(f"storage.path: cannot open {self.path}: {err}") from None
-        except sqlite3.DatabaseError as err:
-            await self._abort()
-            raise StoreError(f"storage.path: {self.path} is not a usable SQLite database: {err}") from None
+                why = f"database {self.path} is locked by another process; stop it or use another file"
+            elif isinstance(err, sqlite3.OperationalError):
+                why = f"cannot open {self.path}: {err}"
+            else:
+                why = f"{self.path} is not a usable SQLite database: {err}"
+            raise StoreError(f"storage.path: {why}") from None
         for suffix in ("", "-wal", "-shm"):  # owner-only, also for a file created by an older version
             side = Path(str(self.path) + suffix)
             try:
@@ -83,10 +88,15 @@ class Store(DeliveryMixin, BansMixin):
                 pass
         return self
 
-    async def _abort(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+    async def _abort(self, conn: aiosqlite.Connection) -> None:
+        """Close a half-opened connection and wait for aiosqlite's worker thread: left running, it
+        would call into the event loop after asyncio.run closed it ("Event loop is closed")."""
+        self._db = None
+        with contextlib.suppress(Exception):
+            await conn.close()
+        thread = getattr(conn, "_thread", None)
+        if thread is not None and thread.is_alive():
+            await asyncio.to_thread(thread.join, 5.0)
         self._release_lock()
 
     def _take_lock(self) -> None:
@@ -215,7 +225,7 @@ class Store(DeliveryMixin, BansMixin):
 
             def work(conn: sqlite3.Connection) -> Any:
                 row = conn.execute(_INSERT_TURN, params).fetchone()
-                conn.execute(INSERT_AUDIT, (now, "verdict", chat_id, None, row[0], json.dumps(audit_verdict), None))
+                conn.execute(INSERT_AUDIT, (now, "verdict", chat_id, None, row[0], redacted_json(audit_verdict), None))
                 return row
 
             row = await self._transaction(work)
@@ -282,15 +292,17 @@ class Store(DeliveryMixin, BansMixin):
             row = conn.execute(
                 "INSERT INTO held_replies (chat_id, user_text, reply_text, verdict_json, state, source, "
                 "user_turn_id, user_message_id, created_at) VALUES (?,?,?,?, 'pending', ?,?,?,?) RETURNING *",
-                (chat_id, user_text, reply_text, json.dumps(verdict), source, user_turn_id, user_message_id, now),
+                (chat_id, user_text, reply_text, redacted_json(verdict), source, user_turn_id, user_message_id, now),
             ).fetchone()
-            conn.execute(INSERT_AUDIT, (now, "held", chat_id, audit_actor, row["id"], json.dumps(verdict),
-                                         json.dumps(audit_detail) if audit_detail is not None else None))
+            conn.execute(INSERT_AUDIT, (now, "held", chat_id, audit_actor, row["id"], redacted_json(verdict),
+                                        redacted_json(audit_detail)))
             return row
 
         return _held(await self._transaction(work))
 
     async def get_held(self, held_id: int) -> HeldReply | None:
+        if not fits_sqlite_int(held_id):  # e.g. a huge id typed on the console or in an API path
+            return None
         rows = await self._rows("SELECT * FROM held_replies WHERE id=?", (held_id,))
         return _held(rows[0]) if rows else None
 
@@ -309,6 +321,8 @@ class Store(DeliveryMixin, BansMixin):
         `text` (approvals only): the moderator's edit, sent instead of the draft, which is kept.
         With `record`, the same transaction also appends the approved reply to the chat's history and
         writes the decision's audit row, so a crash cannot leave a decision half recorded."""
+        if not fits_sqlite_int(held_id):
+            return None
         state = "approved" if approve else "rejected"
         final = text if approve else None
 
@@ -359,38 +373,6 @@ class Store(DeliveryMixin, BansMixin):
             "SELECT * FROM held_replies WHERE state='pending' AND moderator_message_id IS NULL ORDER BY id"
         )
         return [_held(r) for r in rows]
-
-    # -- audit ---------------------------------------------------------------------
-    async def audit(
-        self,
-        event: str,
-        *,
-        chat_id: int | None = None,
-        actor: str | None = None,
-        ref_id: int | None = None,
-        verdict: dict[str, Any] | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> int:
-        cur = await self._exec(
-            INSERT_AUDIT,
-            (time.time(), event, chat_id, actor, ref_id,
-             json.dumps(verdict) if verdict is not None else None,
-             json.dumps(detail) if detail is not None else None),
-        )
-        return int(cur.lastrowid or 0)
-
-    async def audit_rows(self, event: str | None = None, *, limit: int = 1000) -> list[dict[str, Any]]:
-        if event is None:
-            rows = await self._rows("SELECT * FROM audit ORDER BY id LIMIT ?", (limit,))
-        else:
-            rows = await self._rows("SELECT * FROM audit WHERE event=? ORDER BY id LIMIT ?", (event, limit))
-        out = []
-        for r in rows:
-            d = dict(r)
-            d["verdict"] = json.loads(d.pop("verdict_json")) if d.get("verdict_json") else None
-            d["detail"] = json.loads(d.pop("detail_json")) if d.get("detail_json") else None
-            out.append(d)
-        return out
 
 
 _INSERT_TURN = (

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
+from pipeline.store_audit import redacted, redacted_json
 from pipeline.store_records import HeldReply, OutboxDraft, OutboxItem, _held, _outbox_item
 from pipeline.types import Turn
 
@@ -52,7 +53,7 @@ class DeliveryMixin:
     async def mark_update(self, update_id: int, state: str = "done", error: str | None = None) -> None:
         await self._exec(
             "UPDATE updates SET state=?, error=?, processed_at=? WHERE update_id=?",
-            (state, error, time.time(), update_id),
+            (state, redacted(error), time.time(), update_id),
         )
 
     async def max_update_id(self) -> int | None:
@@ -87,7 +88,7 @@ class DeliveryMixin:
     async def mark_outbox_retry(self, item_id: int, error: str, retry_at: float) -> None:
         await self._exec(
             "UPDATE outbox SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE id=?",
-            (error[:500], retry_at, item_id),
+            (redacted(error), retry_at, item_id),
         )
 
     async def count_outbox(self, state: str = "pending") -> int:
@@ -144,7 +145,7 @@ class DeliveryMixin:
             now = time.time()
             ids = self._insert_drafts(conn, drafts, now)
             conn.execute("UPDATE updates SET state=?, error=?, processed_at=? WHERE update_id=?",
-                         (state, error[:500] if error else None, now, update_id))
+                         (state, redacted(error or None), now, update_id))
             return ids
 
         return await self._transaction(work)
@@ -169,9 +170,9 @@ class DeliveryMixin:
         def work(conn: sqlite3.Connection) -> None:
             now = time.time()
             conn.execute("UPDATE outbox SET state='failed', attempts=attempts+1, last_error=? WHERE id=?",
-                         (error[:500], item_id))
+                         (redacted(error), item_id))
             conn.execute("INSERT INTO audit (at, event, chat_id, ref_id, detail_json) VALUES (?,?,?,?,?)",
-                         (now, "delivery_failed", chat_id, item_id, json.dumps({"error": error[:500], "kind": kind})))
+                         (now, "delivery_failed", chat_id, item_id, redacted_json({"error": error[:500], "kind": kind})))
 
         await self._transaction(work)
 

@@ -8,6 +8,14 @@ from typing import Any
 
 import aiosqlite
 
+SQLITE_INT_MIN, SQLITE_INT_MAX = -(2**63), 2**63 - 1  # SQLite INTEGER: signed 64-bit
+
+
+def fits_sqlite_int(value: int) -> bool:
+    """False for an id SQLite cannot hold (binding it raises OverflowError): no such row can exist."""
+    return SQLITE_INT_MIN <= value <= SQLITE_INT_MAX
+
+
 INSERT_AUDIT = ("INSERT INTO audit (at, event, chat_id, actor, ref_id, verdict_json, detail_json) "
                 "VALUES (?,?,?,?,?,?,?)")
 

@@ -22,6 +22,7 @@ from bot.api.errors import ApiError
 from bot.api.schemas import ChatCompletionRequest
 from bot.api.security import Caller
 from bot.compose import Core, sampling_from
+from bot.splitting import sanitize
 from moderation.types import Action
 from pipeline.pipeline import TurnTimings
 from pipeline.settings import Settings
@@ -143,6 +144,7 @@ class ChatService:
             log.exception("generation failed for an API request")
             error = f"{type(err).__name__}: {err}"
         if error is None:
+            result.text = sanitize(result.text)  # an upstream server may send lone surrogates too
             return result
         await self.core.store.audit("generation_error", chat_id=caller.chat_id, actor=caller.actor,
                                     detail={"error": error, "source": "api"})

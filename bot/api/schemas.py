@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.splitting import sanitize
+
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -28,12 +30,13 @@ class ChatMessage(_Request):
     name: str | None = None
 
     def text(self) -> str:
-        """Content as one string (text parts joined)."""
+        """Content as one string (text parts joined), lone UTF-16 surrogates from JSON escapes repaired
+        as on Telegram: the store and the JSON response cannot encode them."""
         if self.content is None:
             return ""
         if isinstance(self.content, str):
-            return self.content
-        return "".join(part.text for part in self.content)
+            return sanitize(self.content)
+        return sanitize("".join(part.text for part in self.content))
 
 
 class StreamOptions(_Request):
@@ -69,7 +72,7 @@ class ChatCompletionRequest(_Request):
     def stop_list(self) -> list[str] | None:
         if self.stop is None:
             return None
-        return [self.stop] if isinstance(self.stop, str) else [s for s in self.stop if s]
+        return [sanitize(self.stop)] if isinstance(self.stop, str) else [sanitize(s) for s in self.stop if s]
 
 
 class ModerationRequest(_Request):
@@ -86,7 +89,7 @@ class ModerationRequest(_Request):
         return value
 
     def texts(self) -> list[str]:
-        return [self.input] if isinstance(self.input, str) else list(self.input)
+        return [sanitize(t) for t in ([self.input] if isinstance(self.input, str) else self.input)]
 
 
 MAX_MODERATION_INPUTS = 1000

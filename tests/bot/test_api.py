@@ -342,6 +342,33 @@ def test_serve_rejects_bad_port_option() -> None:
 
     from bot.cli import app
 
-    result = CliRunner().invoke(app, ["serve", "--backend", "echo", "--port", "0"])
-    assert result.exit_code == 2
-    assert "--host/--port" in result.output
+    for port in ("0", "70000", "-1"):
+        result = CliRunner().invoke(app, ["serve", "--backend", "echo", "--port", port])
+        assert result.exit_code == 2
+        assert result.output == f"config error: --port must be between 1 and 65535 (got {port})\n"
+
+
+def test_held_status_with_an_id_sqlite_cannot_hold_is_404(server: ApiServer) -> None:
+    for held_id in ("99999999999999999999999", "-99999999999999999999999"):
+        response = httpx.get(f"{server.base_url}/v1/parley/held/{held_id}", headers=auth())
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_lone_surrogates_are_repaired_as_on_telegram(server: ApiServer, stream: bool) -> None:
+    """A JSON escape like \\ud800 decodes to a lone surrogate, which neither SQLite nor the JSON
+    response can encode: it becomes U+FFFD (was HTTP 500)."""
+    body = ('{"model": "echo", "stream": %s, "stop": ["\\udfff"], "messages": [{"role": "user", '
+            '"content": "a \\ud800 b"}, {"role": "user", "content": [{"type": "text", "text": "\\udc00"}]}]}'
+            % ("true" if stream else "false"))
+    response = httpx.post(server.base_url + "/v1/chat/completions", headers=auth() | {"content-type": "application/json"},
+                          content=body)
+    assert response.status_code == 200, response.text
+    if stream:
+        assert "\ufffd" in response.text and response.text.rstrip().endswith("data: [DONE]")
+    else:
+        assert response.json()["choices"][0]["message"]["content"] == "\ufffd"
+    moderation = httpx.post(server.base_url + "/v1/moderations", headers=auth() | {"content-type": "application/json"},
+                            content='{"input": ["\\ud800 lone", "fine"]}')
+    assert moderation.status_code == 200 and len(moderation.json()["results"]) == 2

@@ -128,3 +128,47 @@ def test_cli_config_show_masks_token(tmp_path: Path) -> None:
     assert "**********" in res.stdout
     res = _parley("config", "show", "--format", "json", env={"PARLEY_TELEGRAM__TOKEN": "123:secret"}, cwd=tmp_path)
     assert "123:secret" not in res.stdout
+
+
+def test_moderation_lists_from_env_json_or_commas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like the telegram id lists (README: "JSON or comma-separated"), for lists nested in moderation."""
+    monkeypatch.setenv("PARLEY_MODERATION__LISTS", f"{tmp_path / 'a.csv'}, {tmp_path / 'b.txt'}")
+    monkeypatch.setenv("PARLEY_MODERATION__EXCEPTIONS", "shiitake,Penistone")
+    s = load_settings()
+    assert s.moderation.lists == [tmp_path / "a.csv", tmp_path / "b.txt"]
+    assert s.moderation.exceptions == ["shiitake", "Penistone"]
+    monkeypatch.setenv("PARLEY_MODERATION__LISTS", "/etc/parley/one.csv")
+    monkeypatch.setenv("PARLEY_MODERATION__EXCEPTIONS", '["a, b", "c"]')
+    s = load_settings()
+    assert s.moderation.lists == [Path("/etc/parley/one.csv")] and s.moderation.exceptions == ["a, b", "c"]
+    (tmp_path / ".env").write_text("PARLEY_MODERATION__EXCEPTIONS=x,y\n")
+    monkeypatch.delenv("PARLEY_MODERATION__EXCEPTIONS")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().moderation.exceptions == ["x", "y"]
+
+
+@pytest.mark.parametrize(("name", "value", "needle"), [
+    ("PARLEY_MODERATION__REGEXES", "notjson", "give a JSON list [...]"),
+    ("PARLEY_MODERATION__EXCEPTIONS", "[foo", 'give a JSON list (["a","b"]) or comma-separated values (a,b)'),
+    ("PARLEY_MODERATION__INPUT__ACTIONS", "block", "give a JSON object {...}"),
+])
+def test_env_value_that_is_not_json_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
+                                                      needle: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    setting = name.removeprefix("PARLEY_").lower().replace("__", ".")
+    assert str(info.value) == f"config error: {setting}: {name} is not valid JSON; {needle}"
+
+
+def test_only_secret_values_are_masked_in_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_GENERATION__MAX_NEW_TOKENS", "-5")
+    monkeypatch.setenv("PARLEY_GENERATION__CONTEXT_TOKENS", "-7")
+    monkeypatch.setenv("PARLEY_API__API_KEYS", "[12345]")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    lines = str(info.value).splitlines()
+    assert any(line.startswith("config error: generation.max_new_tokens (got '-5')") for line in lines)
+    assert any(line.startswith("config error: generation.context_tokens (got '-7')") for line in lines)
+    assert any(line.startswith("config error: api.api_keys.0 (got '**********')") for line in lines)
+    assert "12345" not in str(info.value)
