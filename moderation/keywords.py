@@ -26,10 +26,10 @@ import ahocorasick
 from moderation.config import ModerationSettings
 from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
-from moderation.names import NAME_TERMS, identifier_spans, is_code, is_name
+from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   has_split_letters, joinable_at_start, normalize_folded, trigger_words)
-from moderation.negation import TURNED_CATEGORIES, drop_turned
+from moderation.negation import TURNED_CATEGORIES, is_turned
 from moderation.phrases import PhraseStage
 from moderation.regexes import RegexStage
 from moderation.types import Match, ScanningStage, Severity, Stage
@@ -266,17 +266,7 @@ class KeywordStage(ScanningStage):
         found = self._scan(text)
         if len(found) > 1:
             found = _innermost(found)
-        if found and any(m.term in NAME_TERMS for m in found):
-            found = [m for m in found if not (m.term in NAME_TERMS and is_name(text, m.start, m.end))]
-        if found and any(_DIGIT.search(text, m.start, m.end) for m in found):
-            found = [m for m in found if not (_DIGIT.search(text, m.start, m.end) and is_code(text, m.start, m.end))]
-        if found and "." in text:
-            spans = identifier_spans(text)
-            if spans:
-                found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in spans)]
-        if found and any(m.category in TURNED_CATEGORIES for m in found):
-            found = drop_turned(text, found)  # "please don't kill yourself", "you're not stupid"
-        return found
+        return _said(text, found) if found else found
 
     def _scan(self, text: str) -> list[Match]:
         t, starts, ends = fold(text)
@@ -337,6 +327,31 @@ class KeywordStage(ScanningStage):
         scan = self.scan
         return [scan(t) for t in texts]
 
+
+
+def _said(text: str, found: list[Match]) -> list[Match]:
+    """The matches that are words said to someone: not a name ("Dick Smith"), a code (A55, SH17),
+    part of a URL or e-mail address, nor denied or reported ("you're not stupid", "please don't
+    kill yourself"). One pass; each look at the whole text is made once, when first needed."""
+    digits: bool | None = None
+    links: bool | None = None
+    kept = []
+    for m in found:
+        start, end = m.start, m.end
+        if m.term in NAME_TERMS and is_name(text, start, end):
+            continue
+        if digits is None:
+            digits = _DIGIT.search(text) is not None
+        if digits and _DIGIT.search(text, start, end) is not None and is_code(text, start, end):
+            continue
+        if links is None:
+            links = "." in text and has_identifier(text)
+        if links and in_identifier(text, start, end):
+            continue
+        if m.category in TURNED_CATEGORIES and is_turned(text, m):
+            continue
+        kept.append(m)
+    return kept
 
 
 def _innermost(found: list[Match]) -> list[Match]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NAME_TERMS", "identifier_spans", "is_code", "is_name"]
+__all__ = ["NAME_TERMS", "has_identifier", "in_identifier", "is_code", "is_name"]
 
 NAME_TERMS = frozenset({"dick"})
 _SURNAME = re.compile(r" (?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]{2,}\b(?![-'])")
@@ -24,6 +24,7 @@ _CODE = re.compile(r"[A-Z]{1,2}[0-9]+|[0-9]+[A-Z]{1,2}")
 _IDENTIFIER = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                          r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|uk|de|ru|info|me|tv|gg|app|dev|ai)\b(?:/\S*)?",
                          re.IGNORECASE)
+_TLD = re.compile(r"\.(?:com|org|net|io|co|uk|de|ru|info|me|tv|gg|app|dev|ai)\b")
 _PREVIOUS = re.compile(r"([A-Za-z']+)\W*$")
 # Words before a name-like "Dick" that make it the insult or the body part.
 _NOUN_MARKERS = frozenset({
@@ -54,8 +55,17 @@ def is_code(text: str, start: int, end: int) -> bool:
     return b - a <= 8 and _CODE.fullmatch(text, a, b) is not None
 
 
-def identifier_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each URL, e-mail address and bare domain in `text`."""
-    if "." not in text:
-        return []
-    return [m.span() for m in _IDENTIFIER.finditer(text)]
+def has_identifier(text: str) -> bool:
+    """Might `text` hold a URL, e-mail address or bare domain? (One cheap look per text.)"""
+    return "@" in text or "://" in text or "www." in text or _TLD.search(text) is not None
+
+
+def in_identifier(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] inside a URL, e-mail address or bare domain? Only the run of
+    non-space characters around it is looked at, so prose costs one scan of a short token."""
+    a = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    b = min((i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0), default=len(text))
+    token = text[a:b]
+    if "." not in token:
+        return False
+    return any(x <= start - a and end - a <= y for x, y in (m.span() for m in _IDENTIFIER.finditer(token)))

@@ -38,6 +38,12 @@ _REPORTING = frozenset({
     "messaged", "wrote", "writes", "asked", "asks", "asking",
 })
 _REPORTED_TO = frozenset({"me", "him", "her", "them", "us", "people", "someone", "others", "everyone"})
+# Substrings of every word in _NEGATORS and _REPORTING: a cheap first look at the lower-cased
+# text before a match (most matches have none of them nearby).
+_HINTS = ("n't", "n’t", "dont", "wont", "dnt", "isnt", "rent", "snt", "aint", "no", "never", "myth", "stereotype",
+          "untrue", "misconception", "wrong", "told", "tell", "said", "say", "call", "text", "messag", "wrote",
+          "writ", "ask")
+_CLAUSE_CHARS = ".!?;:,()[]\"“”\n"
 _SELF = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "me", "my", "myself", "we", "we're", "us"})
 _OTHER = frozenset({
     "you", "u", "you're", "youre", "ur", "your", "they", "they're", "theyre", "them", "he", "she", "he's",
@@ -57,31 +63,47 @@ def _words_before(text: str, start: int, window: int) -> list[str]:
     return _WORD.findall(head.lower().replace("’", "'"))[-window:]
 
 
+def _insult_turned(text: str, start: int) -> bool:
+    """An insult is denied by "not" just before it ("not stupid", "not an idiot") and reported by
+    "calling me" / "told him" just before it; decided on the two words before, within the clause."""
+    head = text[max(0, start - 30):start].lower()
+    cut = max(head.rfind(ch) for ch in _CLAUSE_CHARS)
+    near = head[cut + 1:].split()[-2:]
+    if not near:
+        return False
+    if near[-1] == "not":
+        return True
+    return len(near) == 2 and ((near[0] == "not" and near[1] in _NOT_JUST_BEFORE)
+                               or (near[0] in _REPORTING and near[1] in _REPORTED_TO))
+
+
 def is_turned(text: str, m: Match) -> bool:
     """Is match `m` of `text` denied, or (self-harm) said of someone else?"""
     rule = TURNED_CATEGORIES.get(m.category)
     if rule is None:
         return False
+    if m.category == "insult":  # the commonest case: two words decide it
+        return _insult_turned(text, m.start)
     window, other_too = rule
+    if not other_too:  # decided cheaply when no denial or reporting word is anywhere near
+        head = text[max(0, m.start - 48):m.start].lower()
+        if not any(h in head for h in _HINTS):
+            return False
     words = _words_before(text, m.start, window + 1)  # one more: "why" before "don't"
     near = words[-window:]
     if any(a in _REPORTING and b in _REPORTED_TO for a, b in zip(near, near[1:])):
         return True
-    if m.category == "insult":
-        return bool(words) and (words[-1] == "not" or (
-            len(words) > 1 and words[-2] == "not" and words[-1] in _NOT_JUST_BEFORE))
     for i, w in enumerate(words):
         if w in _NEGATORS and (i > 0 or len(words) <= window) and not (
                 i > 0 and words[i - 1] in ("why", "if")  # "why don't you ...", "if not"
                 or i + 1 < len(words) and words[i + 1] in _NOT_DENIAL):  # "don't forget to ..."
             return True
-    words = near
     if not other_too:
         return False
     own = _WORD.match(text[m.start:m.end].lower().replace("’", "'"))
     if own is not None and own.group() in _SELF:
         return False  # "I'm going to hurt myself": the match names its own subject
-    for w in reversed(words):  # the nearest pronoun says whose pain it is
+    for w in reversed(near):  # the nearest pronoun says whose pain it is
         if w in _SELF:
             return False
         if w in _OTHER:

@@ -53,6 +53,7 @@ _INTENT = (r"(?:i'?ll|i will|i shall|i'?m (?:going to|gonna|gon|about to|coming 
            r"|i would love to)")
 _W_INTENT = ("ll will shall going gonna gon about coming imma ima mma want wanna swear let lemme wait should needs"
              " hope wish pray love")
+_W_YOU = "you u ya yu yall all guys ye"
 _KILL_WORDS = ("kill murder stab strangle behead decapitate lynch rape torture slaughter butcher dismember execute"
                " drown poison smother suffocate maim mutilate gut eviscerate shoot hang choke hurt kidnap gas"
                " burn end").split()
@@ -104,10 +105,12 @@ _CLAUSE_END = r"(?= *(?:[.!?,;:]|$|already|now|pls|please|plz|lol|lmao|seriously
 
 PHRASES: list[Phrase] = [
     # -- threats ------------------------------------------------------------------------
-    Phrase("threat: violence against you", "threat", _H, _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es"),
+    Phrase("threat: violence against you", "threat", _H,
+           _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es") + " & " + _W_YOU,
            rf"\b{_INTENT} {_ADV}{_KILL}(?: and \w+)? {YOU}{_END}{_NOT_ERRAND}",
            ("I'll shoot you", "i hope someone finally kills you", "someone needs to end you", "I'll sh00t you")),
-    Phrase("threat: violence against your family", "threat", _H, _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es"),
+    Phrase("threat: violence against your family", "threat", _H,
+           _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es") + " & your ur yer",
            rf"\b{_INTENT} {_ADV}{_KILL} {YOUR} (?:family|kids|children|wife|husband|mother|mom|mum|dad|father"
            r"|sister|brother|son|daughter|dog|whole family)" + _END,
            ("we will kill your family",)),
@@ -207,8 +210,9 @@ PHRASES: list[Phrase] = [
            ("you should just die", "you don't deserve to live", "why are you still alive",
             "you should just stop existing", "you deserve to be beaten to death")),
     Phrase("threat: telling you to die", "threat", _H,
-           "die dead yourself urself self yourselves bridge cliff building roof traffic train bus car truck"
-           " bullet overdose breathing life planet earth",
+           "die dead breathing & just go please pls plz now so why not | yourself urself self yourselves"
+           " | jump & bridge cliff building roof | traffic | step & train bus car truck | bullet | overdose & go just"
+           " | end & life",
            rf"(?:^|[.!?,;:] *)(?:(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)+(?:die|drop dead"
            rf"|stop breathing)|(?:(?:just|go|please|pls|plz|now|so|why don'?t you|why not) +)*(?:kill {YOURSELF}"
            rf"|off {YOURSELF}|end {YOURSELF}|rope {YOURSELF}|neck {YOURSELF}|end {YOUR} (?:own )?life"
@@ -381,7 +385,8 @@ PHRASES: list[Phrase] = [
             "you're very mature for 12", "you're so pretty for a 13 year old",
             "I'll give you robux if you show me your chest")),
     Phrase("grooming: sextortion", "grooming", _H,
-           "school parents family friends mom mum dad boss followers class | unless & send give pay show",
+           "leak post send share show & school parents family friends mom mum dad boss followers class"
+           " | unless & send give pay show",
            r"\b(?:leak|post|send|share|show) (?:them|these|those|it|the (?:pics|photos|videos|nudes)|your (?:pics"
            r"|nudes|photos|videos)) (?:to|with) (?:your|ur) (?:school|parents|family|friends|mom|mum|dad|boss"
            r"|followers|class)\b|\bunless (?:you|u) (?:send|give|pay|show) (?:me )?(?:more|money|nudes|pics"
@@ -417,7 +422,7 @@ PHRASES: list[Phrase] = [
             "homosexuality should be punishable by death", "disabled people should be put down",
             "we should burn down the mosque with them inside", "Atheists deserve to be executed",
             "death to all jews")),
-    Phrase("hate: go back where you came from", "hate", _M, "back",
+    Phrase("hate: go back where you came from", "hate", _M, "back & go send",
            rf"\bgo back to (?:{YOUR} (?:own )?(?:country|countries|homeland|home country|shithole|jungle|cave|tribe)"
            rf"|where {YOU} came from|africa|the jungle)\b|\bsend (?:them|\w+)(?: all)? back (?:to )?where they"
            r" came from\b",
@@ -445,7 +450,7 @@ PHRASES: list[Phrase] = [
     Phrase("insult: nobody loves you", "insult", _M,
            "nobody no & ever & love loved want wanted like liked | everyone everybody all & hates hate"
            " | ashamed embarrassed disappointed"
-           " | wonder & left | iq | existence | as & worthless pathetic ugly stupid useless gross disgusting",
+           " | wonder & left | iq | existence | as & worthless pathetic ugly stupid useless gross disgusting & " + _W_YOU,
            rf"\b(?:no ?one|nobody) (?:has ever|will ever|could ever|would ever|ever) (?:love|loved|want|wanted|like"
            rf"|liked) {YOU}\b|\b(?:everyone|everybody|we all) (?:here |in (?:this|the) (?:server|chat|group|class)"
            rf" )?(?:hates|hate) {YOU}\b|\b{YOUR} (?:parents|mom|mum|dad|family) (?:must be|are|is) (?:so )?"
