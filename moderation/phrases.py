@@ -11,6 +11,7 @@ else ("please don't kill yourself", "if you feel suicidal") are dropped (moderat
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from moderation.config import RegexSpec
 from moderation.folding import fold
@@ -26,6 +27,8 @@ DEFAULT_PATTERNS: list[RegexSpec] = [
     RegexSpec(pattern=p.pattern, name=p.name, category=p.category, severity=p.severity) for p in PHRASES
 ]
 _WORD = re.compile("[a-z]+|[0-9]+")
+# Texts longer than this are scanned in parts overlapping by more than any phrase is long.
+_CHUNK, _OVERLAP = 4000, 400
 # What normalizing could turn into other letters: leet beside letters, runs of one letter.
 _MAY_SPELL = re.compile(r"[a-z][0-9@$!|+(]|[0-9@$!|+(][a-z]|([a-z])\1\1")
 
@@ -59,11 +62,37 @@ class PhraseStage(RegexStage):
         return [self._compiled[i] for i in sorted(self._wanted(text))]
 
     def scan(self, text: str) -> list[Match]:
+        if len(text) <= _CHUNK:
+            found = self._scan_part(text)
+        else:
+            found = self._scan_long(text)
+        return drop_turned(text, found) if found else found
+
+    def _scan_part(self, text: str) -> list[Match]:
         # Plain ASCII that holds no trigger word, and nothing that normalizing could turn into
         # letters (leet, repeated letters, letters split apart), has no match: skip normalizing.
         folded = fold(text)[0]
         if folded.isascii() and not self._wanted(folded) and _MAY_SPELL.search(folded) is None and (
                 not has_split_letters(folded)):
             return []
-        found = self.scan_normalized(normalize(text))
-        return drop_turned(text, found) if found else found
+        return self.scan_normalized(normalize(text))
+
+    def _scan_long(self, text: str) -> list[Match]:
+        """A long text in overlapping parts: a phrase is short, while every pattern over every
+        spelling of a whole book would cost minutes and gigabytes."""
+        seen: dict[tuple[int, int, str], Match] = {}
+        n = len(text)
+        start = 0
+        while True:
+            end = min(n, start + _CHUNK)
+            if end < n:  # end at a space, so no word is cut
+                space = text.rfind(" ", start + _CHUNK // 2, end)
+                end = space if space > 0 else end
+            for m in self._scan_part(text[start:end]):
+                key = (m.start + start, m.end + start, m.term)
+                seen.setdefault(key, replace(m, start=key[0], end=key[1]))
+            if end >= n:
+                break
+            nxt = text.find(" ", end - _OVERLAP, end)
+            start = nxt + 1 if nxt >= 0 else end - _OVERLAP
+        return sorted(seen.values(), key=lambda m: (m.start, m.end))

@@ -114,3 +114,22 @@ def test_spans_cover_the_phrase_in_the_original(stage: PhraseStage) -> None:
 def test_shipped_with_the_default_list_only() -> None:
     assert any(isinstance(s, PhraseStage) for s in build_text_stages(ModerationSettings()))
     assert not any(isinstance(s, PhraseStage) for s in build_text_stages(ModerationSettings(use_default_list=False)))
+
+
+def test_a_long_text_is_scanned_in_overlapping_parts(stage: PhraseStage) -> None:
+    """Every phrase is found once, with its span, wherever the parts of a long text begin and
+    end; denials are read with the whole text (a denial just before a part boundary counts)."""
+    words = "the weather was mild and the meeting ran long as usual".split()
+    threat, denied = "I'm going to break your legs", "please don't kill yourself"
+    text, expected = "", []
+    for k in range(400):  # phrases close together: some straddle every part boundary
+        text += " ".join(words[:k % 11 + 1]) + ". "
+        if k % 4:
+            expected.append((len(text), len(text) + len(threat)))
+            text += threat + ". "
+        else:
+            text += denied + ". "
+    assert len(text) > 15_000
+    found = stage.scan(text)
+    assert [(m.start, m.end) for m in found] == expected
+    assert all(text[m.start:m.end] == threat for m in found)
