@@ -12,7 +12,7 @@ from typing import Any, NoReturn, Optional
 import typer
 from pydantic import ValidationError
 
-from pipeline.settings import Settings, load_settings, masked_dump
+from pipeline.settings import Settings, load_settings, masked_dump, webhook_secret_problem
 from pipeline.types import ConfigError, StoreError
 
 app = typer.Typer(
@@ -170,17 +170,10 @@ def deployment_problems(settings: Settings) -> list[str]:
     if settings.generation.backend == "transformers" and (model.startswith((".", "/", "~")) or Path(model).exists()):
         if not Path(model).expanduser().is_dir():
             problems.append(f"config error: generation.model: local model folder {model} not found")
-    clf = settings.moderation.classifier
-    if clf.enabled and clf.model not in ("original", "unbiased", "multilingual") and not Path(clf.model).exists():
-        problems.append(f"config error: moderation.classifier.model: {clf.model} not found")
-    if clf.enabled and clf.runtime == "onnx":  # the checks start-up makes: packages, device, a writable onnx_dir
-        from moderation.classifier import onnx_dir
-        from moderation.onnx_runtime import check_runtime
-
-        try:
-            check_runtime(clf.device, clf.dtype, onnx_dir(clf))
-        except ConfigError as err:
-            problems.append(str(err))
+    problems.extend(classifier_problems(settings))
+    secret = webhook_secret_problem(settings.telegram)
+    if secret is not None:
+        problems.append(secret)
     try:
         from moderation.keywords import build_text_stages
 
@@ -190,6 +183,49 @@ def deployment_problems(settings: Settings) -> list[str]:
     except ConfigError as err:
         problems.append(str(err))
     return problems
+
+
+def classifier_problems(settings: Settings) -> list[str]:
+    """What would make an enabled classifier hold every reply: a missing path, a file that is no
+    checkpoint, a folder without a trained head, an unknown or absent device, a broken ONNX set-up."""
+    clf = settings.moderation.classifier
+    if not clf.enabled:
+        return []
+    from moderation.classifier import config_error, missing_model, one_line
+
+    missing = missing_model(clf)
+    if missing is not None:
+        return [missing]
+    if clf.runtime == "onnx":  # the checks start-up makes: packages, device, a writable onnx_dir
+        from moderation.onnx_runtime import check_runtime, onnx_dir
+
+        try:
+            check_runtime(clf.device, clf.dtype, onnx_dir(clf))
+        except ConfigError as err:
+            return [str(err)]
+    try:
+        _probe_classifier(clf)
+    except Exception as err:  # noqa: BLE001 - whatever loading raises is the problem to report
+        return [config_error(clf, one_line(err))]
+    return []
+
+
+def _probe_classifier(clf: Any) -> None:
+    """Offline: device and dtype, a checkpoint file's format, a local HF folder loaded in full (a
+    causal LM's untrained head shows only there). A Detoxify name is not downloaded, and a checkpoint
+    without config_dir is not built (that would fetch its base model from the hub)."""
+    from pathlib import Path
+
+    from moderation.classifier import load_checkpoint_file, load_model, progress_bars, resolve_device, resolve_dtype
+
+    if clf.runtime != "onnx":
+        resolve_dtype(clf.dtype, resolve_device(clf.device))
+    path = Path(clf.model.strip()).expanduser()
+    if path.is_file() and clf.config_dir is None:
+        load_checkpoint_file(path)
+    elif path.exists():
+        with progress_bars(False):  # a check prints its verdict only
+            load_model(clf)
 
 
 def _drop_none(obj: Any) -> Any:

@@ -43,7 +43,8 @@ def _engine(settings: Any, base_dir: Path | None) -> Any:
     from moderation.engine import ModerationEngine
 
     try:
-        return ModerationEngine.from_settings(settings, base_dir=base_dir, watch=False)
+        # offline: a classifier that cannot load is a config error here, not a "hold" for every text
+        return ModerationEngine.from_settings(settings, base_dir=base_dir, watch=False, offline=True)
     except ConfigError as exc:
         _fail(str(exc))
 
@@ -76,6 +77,8 @@ def check(
 
     try:
         asyncio.run(main())
+    except ConfigError as exc:  # the classifier did not load: before any verdict is written
+        _fail(str(exc))
     except KeyboardInterrupt:
         sys.stdout.flush()
         raise typer.Exit(130) from None
@@ -92,6 +95,9 @@ def evaluate(
     label_col: Annotated[str, typer.Option("--label-col", help="Column holding the label.")],
     positive: Annotated[str | None, typer.Option(
         "--positive", help="Label value(s) meaning toxic, comma-separated (default 1/true/yes/toxic).")] = None,
+    negative: Annotated[str | None, typer.Option(
+        "--negative", help="Label value(s) meaning clean (default 0/false/no/clean/approved/…); "
+                           "other values count as clean with a warning.")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PR-curve and comparison PNG here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON report.")] = False,
 ) -> None:
@@ -104,9 +110,11 @@ def evaluate(
     engine = _engine(settings, base_dir)  # built now so config errors surface before reading the file
     try:
         asyncio.run(run_eval(lambda: engine, file, text_col, label_col, positive=positive, plot=plot,
-                             as_json=as_json, out=sys.stdout, err=sys.stderr))
+                             as_json=as_json, out=sys.stdout, err=sys.stderr, negative=negative))
     except EvalError as exc:
         _fail(f"eval error: {exc}")
+    except ConfigError as exc:  # the classifier did not load: the scores would mean nothing
+        _fail(str(exc))
     except OSError as exc:  # the plot's folder vanished or filled up after the check
         _fail(f"eval error: cannot write {exc.filename or plot}: {exc.strerror or exc}")
 

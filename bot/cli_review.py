@@ -44,6 +44,12 @@ def _pipeline(store: Store, settings: Any) -> Any:
                     texts=settings.moderation.texts)
 
 
+def _store(settings: Any) -> Store:
+    """The bot's existing database: review never creates one (a typo in storage.path would look like
+    an empty queue) and never adds parley's tables to another application's SQLite file."""
+    return Store(settings.storage.path, must_exist=True)
+
+
 def _row(held: HeldReply) -> dict[str, Any]:
     return {
         "id": held.id, "state": held.state, "chat_id": held.chat_id, "source": held.source,
@@ -81,7 +87,7 @@ def export_rows(items: list[HeldReply]) -> list[dict[str, Any]]:
 
 
 async def _list(settings: Any, state: str, limit: int, as_json: bool) -> None:
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         items = await store.list_held(None if state == "all" else state, limit=limit)
     if as_json:
         for held in items:
@@ -97,7 +103,7 @@ async def _list(settings: Any, state: str, limit: int, as_json: bool) -> None:
 async def _show(settings: Any, held_id: int, as_json: bool) -> None:
     from bot.cli import fail
 
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         held = await store.get_held(held_id)
     if held is None:
         fail(f"no held reply #{held_id}", 1)
@@ -122,7 +128,7 @@ async def _decide(settings: Any, held_id: int, approve: bool, by: str | None, te
     actor = by or f"console:{getpass.getuser()}"
     if text is not None and not text.strip():
         fail("--text is empty; leave it out to send the draft as it is")
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         held = await _pipeline(store, settings).decide(held_id, approve=approve, decided_by=actor,
                                                        text=text.strip() if text else None)
         current = held or await store.get_held(held_id)
@@ -136,7 +142,7 @@ async def _decide(settings: Any, held_id: int, approve: bool, by: str | None, te
 
 
 async def _export(settings: Any, path: Path) -> int:
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         items: list[HeldReply] = []
         for state in ("approved", "rejected"):
             items.extend(await store.list_held(state, limit=1_000_000))
@@ -157,7 +163,7 @@ async def _ban(settings: Any, target: int, ban: bool, by: str | None, reason: st
     actor = by or f"console:{getpass.getuser()}"
     if ban and target in settings.telegram.moderator_ids:
         fail(f"{target} is a moderator (telegram.moderator_ids) and cannot be banned", 1)
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         changed = await (store.ban(target, by=actor, reason=reason) if ban else store.unban(target, by=actor))
     if not changed:
         fail(f"{target} is {'already' if ban else 'not'} banned; nothing changed", 1)
@@ -165,7 +171,7 @@ async def _ban(settings: Any, target: int, ban: bool, by: str | None, reason: st
 
 
 async def _bans(settings: Any, as_json: bool) -> None:
-    async with Store(settings.storage.path) as store:
+    async with _store(settings) as store:
         bans = await store.bans(limit=1_000_000)
     for ban in bans:
         if as_json:

@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import re
 import signal
 from collections.abc import Callable
 from typing import Any
@@ -35,14 +34,13 @@ from bot.ratelimit import RateLimits
 from bot.services import services_of
 from bot.webhook import WebhookServer
 from pipeline.metrics import Metrics
-from pipeline.settings import Settings
+from pipeline.settings import Settings, webhook_secret_problem
 from pipeline.types import ConfigError
 
 log = logging.getLogger("parley.bot")
 
 SHUTDOWN_GRACE_S = 15.0
 BACKGROUND_GRACE_S = 10.0
-_SECRET_OK = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class BotRunner:
@@ -103,9 +101,9 @@ class BotRunner:
         bot = self.s.bot
         if t.webhook_url:
             secret = t.webhook_secret.get_secret_value() if t.webhook_secret else None
-            if secret is not None and not _SECRET_OK.fullmatch(secret):
-                raise ConfigError("config error: telegram.webhook_secret must be 1-256 characters of A-Z, a-z, "
-                                  "0-9, _ and -; fix PARLEY_TELEGRAM__WEBHOOK_SECRET")
+            problem = webhook_secret_problem(t)
+            if problem is not None:
+                raise ConfigError(problem)
             if secret is None:
                 log.warning("webhook mode without telegram.webhook_secret: anyone who can reach "
                             "the webhook port can inject updates")
@@ -159,7 +157,9 @@ class BotRunner:
         if self._intake is not None and self._intake.done() and not self._intake.cancelled():
             self._intake.result()
 
-    async def stop(self) -> None:
+    async def stop(self, *, failed: bool = False) -> None:
+        """Graceful shutdown; `failed`: an error ends the run and is reported as its one line, so no
+        "stopped" line goes before it."""
         if self._intake is not None:
             self._intake.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -183,7 +183,8 @@ class BotRunner:
             await self.app.stop()
             self._app_started = False
         await self.app.shutdown()  # a no-op when initialize() never succeeded
-        log.info("parley bot stopped")
+        if not failed:
+            log.info("parley bot stopped")
 
 
 async def run_bot(
@@ -216,6 +217,7 @@ async def run_bot(
                 _observe_batches(core.backend, metrics)
             runner = BotRunner(build_application(settings, core, rate_limits=rate_limits), metrics=metrics)
             runner.metrics_server = server
+            failed = False
             try:
                 if await runner.start(stop):
                     if metrics is not None:
@@ -223,10 +225,13 @@ async def run_bot(
                     if on_started is not None:
                         on_started(runner)
                     await runner.wait(stop)
+            except Exception:  # reported by the caller (a config or store error is one line)
+                failed = True
+                raise
             finally:
                 if metrics is not None:
                     metrics.set_ready(False)
-                await runner.stop()
+                await runner.stop(failed=failed)
     finally:
         if server is not None:
             await server.aclose()

@@ -5,15 +5,19 @@ worker thread; every forward pass runs there too, off the event loop. Texts long
 than the model window are scored in overlapping chunks and the maximum over chunks
 is kept, so a toxic tail after 3,000 harmless tokens still counts.
 If the model cannot load or run, every result carries `error`: the policy then holds
-the text (fail closed). With `runtime = "onnx"` only the forward pass moves to ONNX Runtime
-on the CPU (moderation.onnx_runtime); everything around it is shared.
+the text (fail closed); only a model path that does not exist is a ConfigError at build.
+With `runtime = "onnx"` only the forward pass moves to ONNX Runtime on the CPU
+(moderation.onnx_runtime); everything around it is shared.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ import torch
 from moderation.batcher import MicroBatcher
 from moderation.config import ClassifierSettings
 from moderation.types import StageResult
+from pipeline.types import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +37,35 @@ _RENAME = {"toxic": "toxicity", "identity_hate": "identity_attack", "severe_toxi
 
 
 class ClassifierError(RuntimeError):
-    """The classifier cannot load or run; str() is one line for the verdict's reasons."""
+    """The classifier cannot load or run; str() is one line for the verdict's reasons, starting with
+    the setting at fault (`moderation.classifier.<name>`) where one is."""
+
+
+def config_error(settings: ClassifierSettings, message: str) -> str:
+    """A load failure as one config-error line naming the setting and the fix (for the commands that
+    stop on it: check, eval, config check; the bot holds instead)."""
+    match = re.match(r"moderation\.classifier\.(\w+)", message)
+    if match is None:
+        message = f"moderation.classifier.model={settings.model}: cannot load it ({message})"
+    setting = match.group(1) if match else "model"
+    return (f"config error: {message}; fix PARLEY_MODERATION__CLASSIFIER__{setting.upper()} "
+            "or set moderation.classifier.enabled = false")
 
 
 def resolve_device(device: str) -> torch.device:
-    """`auto` means the first GPU when there is one, else the CPU."""
+    """`auto` means the first GPU when there is one, else the CPU; a CUDA device must exist."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):  # torch lists its 20 device types: name ours instead
+        raise ClassifierError(f"moderation.classifier.device={device!r} is not a device; "
+                              "use auto, cpu, cuda or cuda:N") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ClassifierError(f"moderation.classifier.device={device} but no CUDA device is available")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ClassifierError(f"moderation.classifier.device={device} but this machine has "
+                              f"{torch.cuda.device_count()} CUDA device(s)")
     return dev
 
 
@@ -55,7 +79,7 @@ def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
         raise ClassifierError(f"moderation.classifier.dtype={dtype!r}: use auto, float32, float16 or bfloat16") from None
 
 
-def _local_path(value: str, base_dir: Path | None) -> Path:
+def local_path(value: str, base_dir: Path | None) -> Path:
     path = Path(value).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
@@ -70,14 +94,20 @@ def _normalize_labels(labels: Sequence[str]) -> list[str]:
     return out
 
 
-def _load_checkpoint_file(path: Path) -> dict[str, Any]:
+def load_checkpoint_file(path: Path) -> dict[str, Any]:
     """A Detoxify .ckpt: a dict with `config` and `state_dict` (plain tensors first, then pickle)."""
     try:
-        loaded = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001 - older checkpoints pickle more than tensors, as Detoxify allows
-        loaded = torch.load(path, map_location="cpu", weights_only=False)
+        try:
+            loaded = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception:  # noqa: BLE001 - older checkpoints pickle more than tensors, as Detoxify allows
+            loaded = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as exc:  # noqa: BLE001 - a CSV, a truncated file: say what it is not
+        first = (str(exc).strip().splitlines() or [""])[0][:120]
+        raise ClassifierError(f"moderation.classifier.model={path}: not a Detoxify checkpoint "
+                              f"({type(exc).__name__}: {first})") from None
     if not isinstance(loaded, dict) or "config" not in loaded or "state_dict" not in loaded:
-        raise ClassifierError(f"{path} is not a Detoxify checkpoint (needs 'config' and 'state_dict')")
+        raise ClassifierError(f"moderation.classifier.model={path}: not a Detoxify checkpoint "
+                              "(needs 'config' and 'state_dict')")
     return loaded
 
 
@@ -94,7 +124,7 @@ def _detoxify_from_checkpoint(loaded: dict[str, Any], config_dir: Path | None) -
         args = dict(loaded["config"]["arch"]["args"])
         classes = list(loaded["config"]["dataset"]["args"]["classes"])
     except (KeyError, TypeError) as exc:
-        raise ClassifierError(f"Detoxify checkpoint config lacks {exc}") from None
+        raise ClassifierError(f"moderation.classifier.model: the Detoxify checkpoint config lacks {exc}") from None
     if config_dir is not None:
         if not config_dir.is_dir():
             raise ClassifierError(f"moderation.classifier.config_dir={config_dir} is not a directory")
@@ -119,17 +149,43 @@ class LoadedModel:
     detoxify: Any = None  # the Detoxify object when the model came from Detoxify
 
 
+def missing_model(settings: ClassifierSettings, base_dir: Path | None = None) -> str | None:
+    """A config-error line when model (or config_dir) names a local path that does not exist: it can
+    never load, so every front end refuses it at start rather than holding every reply."""
+    spec = settings.model.strip()
+    if spec not in DETOXIFY_NAMES and not local_path(spec, base_dir).exists():
+        return config_error(settings, f"moderation.classifier.model={spec}: not found; use one of "
+                            f"{', '.join(DETOXIFY_NAMES[:3])}, a Detoxify .ckpt file or a local HF "
+                            "sequence-classification folder")
+    if settings.config_dir and not local_path(settings.config_dir, base_dir).is_dir():
+        return config_error(settings, f"moderation.classifier.config_dir={settings.config_dir} is not a directory")
+    return None
+
+
+@contextlib.contextmanager
+def progress_bars(enabled: bool) -> Iterator[None]:
+    """transformers' loading bars on or off for a block (off where only a verdict should print)."""
+    from transformers.utils import logging as hf_logging
+
+    before = hf_logging.is_progress_bar_enabled()
+    (hf_logging.enable_progress_bar if enabled else hf_logging.disable_progress_bar)()
+    try:
+        yield
+    finally:
+        (hf_logging.enable_progress_bar if before else hf_logging.disable_progress_bar)()
+
+
 def load_model(settings: ClassifierSettings, base_dir: Path | None = None) -> LoadedModel:
     """Load per settings.model: Detoxify name, .ckpt file, or local HF classifier directory."""
     spec = settings.model.strip()
-    config_dir = _local_path(settings.config_dir, base_dir) if settings.config_dir else None
-    path = _local_path(spec, base_dir)
+    config_dir = local_path(settings.config_dir, base_dir) if settings.config_dir else None
+    path = local_path(spec, base_dir)
     if path.is_dir():
         if (path / "config.json").is_file():
             return _load_hf_dir(path)
         raise ClassifierError(f"moderation.classifier.model={spec}: directory has no config.json")
     if path.is_file():
-        detox = _detoxify_from_checkpoint(_load_checkpoint_file(path), config_dir)
+        detox = _detoxify_from_checkpoint(load_checkpoint_file(path), config_dir)
     elif spec in DETOXIFY_NAMES:
         from detoxify import Detoxify
         from detoxify.detoxify import MODEL_URLS
@@ -147,9 +203,24 @@ def load_model(settings: ClassifierSettings, base_dir: Path | None = None) -> Lo
 
 
 def _load_hf_dir(path: Path) -> LoadedModel:
+    """A fine-tuned classifier folder; one without trained head weights (a causal or masked LM) is
+    refused: transformers would initialise the head randomly and every score would be noise."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
-    model = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True)
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # its multi-line LOAD REPORT: the check below says what matters
+    try:
+        model, info = AutoModelForSequenceClassification.from_pretrained(path, local_files_only=True,
+                                                                         output_loading_info=True)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    missing = sorted(info.get("missing_keys") or (), key=lambda k: (k.count("."), k))  # the head first
+    if missing:
+        arch = ", ".join(getattr(model.config, "architectures", None) or []) or model.config.model_type
+        raise ClassifierError(f"moderation.classifier.model={path}: not a trained sequence classifier ({arch}; "
+                              f"no weights for {', '.join(missing[:3])}), so its scores would be random; "
+                              "use a fine-tuned classification model")
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     cfg = model.config
     id2label = getattr(cfg, "id2label", None) or {i: f"label_{i}" for i in range(cfg.num_labels)}
@@ -199,7 +270,7 @@ class ClassifierModel:
 
     def use_onnx(self, settings: ClassifierSettings, base_dir: Path | None = None) -> None:
         """Run forward passes through ONNX Runtime (CPU, float32): export once, or reuse the cached file."""
-        from moderation.onnx_runtime import onnx_forward
+        from moderation.onnx_runtime import model_sources, onnx_dir, onnx_forward
 
         if self.device.type != "cpu" or next(self.model.parameters()).dtype != torch.float32:
             raise ClassifierError("moderation.classifier.runtime = \"onnx\" needs the model on the CPU in float32")
@@ -237,22 +308,6 @@ class ClassifierModel:
                 for t in range(len(texts))]
 
 
-def model_sources(settings: ClassifierSettings, base_dir: Path | None = None) -> list[str | Path]:
-    """What identifies the weights for the ONNX cache key: the model path (or name) and config_dir."""
-    path = _local_path(settings.model.strip(), base_dir)
-    sources: list[str | Path] = [path if path.exists() else settings.model.strip()]
-    if settings.config_dir:
-        sources.append(_local_path(settings.config_dir, base_dir))
-    return sources
-
-
-def onnx_dir(settings: ClassifierSettings, base_dir: Path | None = None) -> Path:
-    """moderation.classifier.onnx_dir (relative to base_dir), default ~/.cache/parley/onnx."""
-    from moderation.onnx_runtime import default_onnx_dir
-
-    return _local_path(settings.onnx_dir, base_dir) if settings.onnx_dir else default_onnx_dir()
-
-
 def build_model(settings: ClassifierSettings, base_dir: Path | None = None) -> ClassifierModel:
     """Load and place the model per settings; blocking (the stage calls it on its worker thread)."""
     onnx = settings.runtime == "onnx"
@@ -274,6 +329,7 @@ class ClassifierStage:
     settings: ClassifierSettings
     thresholds: Mapping[str, float] = field(default_factory=dict)
     base_dir: Path | None = None
+    strict: bool = False  # one-shot commands: the engine raises a load failure (ConfigError) instead of holding
     name: str = "classifier"
     model: ClassifierModel | None = field(default=None, init=False)
     load_error: str | None = field(default=None, init=False)
@@ -282,9 +338,13 @@ class ClassifierStage:
     _started: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
-        """Wrong runtime settings stop startup here (ConfigError) rather than holding every reply."""
+        """Wrong runtime settings and a model path that does not exist stop startup here (ConfigError)
+        rather than holding every reply."""
+        missing = missing_model(self.settings, self.base_dir)
+        if missing is not None:
+            raise ConfigError(missing)
         if self.settings.runtime == "onnx":
-            from moderation.onnx_runtime import check_runtime
+            from moderation.onnx_runtime import check_runtime, onnx_dir
 
             check_runtime(self.settings.device, self.settings.dtype, onnx_dir(self.settings, self.base_dir))
 
@@ -304,12 +364,18 @@ class ClassifierStage:
                 log.info("classifier %s loaded on %s, %s runtime (%s)", self.settings.model, self.model.device,
                          self.model.runtime, ", ".join(self.model.labels))
             except Exception as exc:  # noqa: BLE001 - fail closed: reported in every verdict
-                self.load_error = _one_line(exc)
-                log.error("moderation classifier failed to load, replies will be held: %s", self.load_error)
+                self.load_error = one_line(exc)
+                if not self.strict:
+                    log.error("moderation classifier failed to load, replies will be held: %s", self.load_error)
             self._started = True
 
+    def load_problem(self) -> str | None:
+        """The load failure as a one-line config error, for the commands that stop on it."""
+        return None if self.load_error is None else config_error(self.settings, self.load_error)
+
     def _load(self) -> ClassifierModel:
-        return build_model(self.settings, self.base_dir)
+        with progress_bars(not self.strict or sys.stderr.isatty()):  # one-shot: bars only at a terminal
+            return build_model(self.settings, self.base_dir)
 
     def _score(self, texts: list[str]) -> list[tuple[dict[str, float], int]]:
         if self.model is None:
@@ -326,7 +392,7 @@ class ClassifierStage:
             todo = [i for i, text in enumerate(texts) if text.strip()]
             scored = await self._batcher.submit([texts[i] for i in todo])
         except Exception as exc:  # noqa: BLE001 - fail closed
-            message = _one_line(exc)
+            message = one_line(exc)
             return [StageResult(self.name, error=message) for _ in texts]
         labels = self.model.labels if self.model is not None else []
         results = [StageResult(self.name, scores={label: 0.0 for label in labels}, details={"chunks": 0})
@@ -345,7 +411,7 @@ class ClassifierStage:
         self.model = None
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if not isinstance(exc, ClassifierError):
         text = f"{type(exc).__name__}: {text}"

@@ -9,7 +9,9 @@ reload, so a batch is always judged by one consistent config.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 from moderation.config import ModerationSettings
 from moderation.policy import ModerationPolicy
 from moderation.types import Action, Stage, StageResult, Verdict
+from pipeline.types import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +64,11 @@ class ModerationEngine:
 
     def __init__(self, settings: ModerationSettings, *, stages: Sequence[Stage] | None = None,
                  base_dir: Path | None = None, watch: bool | None = None,
-                 loader: SettingsLoader | None = None) -> None:
+                 loader: SettingsLoader | None = None, offline: bool = False) -> None:
         self.base_dir = base_dir
+        # one-shot batch use (check, eval): stdout carries the results, and a model that cannot load
+        # makes them meaningless, so start() raises ConfigError instead of holding every text
+        self.offline = offline
         if stages is None:
             stages = self._build(settings, previous=None)
         self._snap = self._snapshot(settings, stages)
@@ -75,9 +81,11 @@ class ModerationEngine:
 
     @classmethod
     def from_settings(cls, settings: ModerationSettings, *, base_dir: Path | None = None,
-                      watch: bool | None = None, loader: SettingsLoader | None = None) -> ModerationEngine:
-        """Build the stages now (raises ConfigError for bad lists/regexes); load models in start()."""
-        return cls(settings, base_dir=base_dir, watch=watch, loader=loader)
+                      watch: bool | None = None, loader: SettingsLoader | None = None,
+                      offline: bool = False) -> ModerationEngine:
+        """Build the stages now (raises ConfigError for bad lists/regexes or a model path that does not
+        exist); load models in start()."""
+        return cls(settings, base_dir=base_dir, watch=watch, loader=loader, offline=offline)
 
     # -- building ---------------------------------------------------------------------------
     def _build(self, settings: ModerationSettings, previous: _Snapshot | None) -> list[Stage]:
@@ -93,7 +101,8 @@ class ModerationEngine:
             else:
                 from moderation.classifier import ClassifierStage
 
-                stages.append(ClassifierStage(settings.classifier, dict(settings.thresholds), base_dir=self.base_dir))
+                stages.append(ClassifierStage(settings.classifier, dict(settings.thresholds), base_dir=self.base_dir,
+                                              strict=self.offline))
         return stages
 
     @staticmethod
@@ -114,8 +123,18 @@ class ModerationEngine:
 
     # -- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
-        """Load models (never raises for a classifier that fails: verdicts hold) and start watching."""
-        await _start_stages(self._snap.stages)
+        """Load models and start watching. A classifier that fails to load makes verdicts hold, except
+        offline, where it is a ConfigError; offline, whatever loading prints (torch.hub's
+        "Downloading: ...") goes to stderr, never into the results on stdout."""
+        if not self.offline:
+            await _start_stages(self._snap.stages)
+        else:
+            with contextlib.redirect_stdout(sys.stderr):
+                await _start_stages(self._snap.stages)
+            problem = next((p for p in map(_load_problem, self._snap.stages) if p), None)
+            if problem is not None:
+                await _close_stages(self._snap.stages)
+                raise ConfigError(problem)
         self._started = True
         if self._watch and self._watcher is None:
             from moderation.reload import ConfigWatcher
@@ -226,6 +245,15 @@ async def _close_stages(stages: Sequence[Stage]) -> None:
                 await close()
             except Exception as exc:  # noqa: BLE001 - shutting down anyway
                 log.warning("closing moderation stage %s failed: %s", stage.name, _one_line(exc))
+
+
+def _load_problem(stage: Stage) -> str | None:
+    """A stage's load failure as a config-error line (stages without models have none)."""
+    describe: Callable[[], str | None] | None = getattr(stage, "load_problem", None)
+    if describe is not None:
+        return describe()
+    error = getattr(stage, "load_error", None)
+    return f"config error: moderation stage {stage.name} cannot load: {error}" if error else None
 
 
 def _one_line(exc: BaseException) -> str:

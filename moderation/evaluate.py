@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +19,10 @@ from moderation.engine import ModerationEngine
 from moderation.types import Action, Verdict
 
 DEFAULT_POSITIVE = ("1", "1.0", "true", "yes", "toxic")
+# values that plainly mean "clean"; any other non-positive value is counted negative with a warning
+DEFAULT_NEGATIVE = ("0", "0.0", "false", "no", "clean", "not toxic", "not_toxic", "non-toxic", "non_toxic",
+                    "nontoxic", "approved", "ok", "safe")
+MISSING, EMPTY = "(missing)", "(empty)"
 SWEEP = [round(0.05 * i, 2) for i in range(1, 20)] + [0.97, 0.99]
 
 
@@ -66,15 +71,49 @@ class Counts:
                 "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
 
 
+def _values(spec: str | None, default: Sequence[str]) -> set[str]:
+    return {v.strip().casefold() for v in spec.split(",") if v.strip()} if spec else set(default)
+
+
 def is_positive(value: str, positive: str | None) -> bool:
     """--positive V (comma-separated values allowed), else 1/true/yes/toxic; case-insensitive."""
-    wanted = [v.strip().casefold() for v in positive.split(",")] if positive else list(DEFAULT_POSITIVE)
-    return value.strip().casefold() in wanted
+    return value.strip().casefold() in _values(positive, DEFAULT_POSITIVE)
+
+
+@dataclass(slots=True)
+class LabeledRows:
+    """A labeled CSV read for eval; `unexpected` counts label values that were neither a positive nor
+    a known negative value (counted negative), so the report can say so instead of miscounting silently."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[bool] = field(default_factory=list)
+    unexpected: Counter[str] = field(default_factory=Counter)
+
+    def warning(self, label_col: str) -> str | None:
+        if not self.unexpected:
+            return None
+        shown = ", ".join(f"{v if v in (MISSING, EMPTY) else repr(v)}: {n}" for v, n in self.unexpected.most_common(8))
+        more = f" and {len(self.unexpected) - 8} more value(s)" if len(self.unexpected) > 8 else ""
+        return (f"warning: {sum(self.unexpected.values())} row(s) have a {label_col!r} value that is neither "
+                f"positive nor a known negative, counted as negative: {shown}{more}; name the values with "
+                "--positive / --negative")
 
 
 def read_labeled_csv(path: Path, text_col: str, label_col: str,
                      positive: str | None = None) -> tuple[list[str], list[bool]]:
     """Texts and labels; the csv module handles CRLF and quoted multi-line texts."""
+    rows = read_labeled_rows(path, text_col, label_col, positive)
+    return rows.texts, rows.labels
+
+
+def read_labeled_rows(path: Path, text_col: str, label_col: str, positive: str | None = None,
+                      negative: str | None = None) -> LabeledRows:
+    """read_labeled_csv plus the label values it did not recognise. EvalError when the label column
+    is the text column, or when no row matches an explicit --positive (every score would be 0)."""
+    if text_col == label_col:
+        raise EvalError(f"--label-col and --text-col are both {label_col!r}; give the column holding the labels")
+    wanted, clean = _values(positive, DEFAULT_POSITIVE), _values(negative, DEFAULT_NEGATIVE)
+    out, seen = LabeledRows(), Counter[str]()
     try:
         handle = open(path, newline="", encoding="utf-8-sig", errors="replace")
     except OSError as exc:
@@ -86,16 +125,25 @@ def read_labeled_csv(path: Path, text_col: str, label_col: str,
         for col, what in ((text_col, "--text-col"), (label_col, "--label-col")):
             if col not in columns:
                 raise EvalError(f"column {col!r} ({what}) not found in {path}; columns: {', '.join(columns) or 'none'}")
-        texts, labels = [], []
         try:
             for row in reader:
-                texts.append(row.get(text_col) or "")
-                labels.append(is_positive(row.get(label_col) or "", positive))
+                raw = row.get(label_col)
+                value = (raw or "").strip()
+                shown = MISSING if raw is None else value or EMPTY
+                seen[shown] += 1
+                out.texts.append(row.get(text_col) or "")
+                out.labels.append(value.casefold() in wanted)
+                if not out.labels[-1] and value.casefold() not in clean:
+                    out.unexpected[shown] += 1
         except csv.Error as exc:
             raise EvalError(f"{path}: CSV error at line {reader.line_num}: {exc}") from None
-    if not texts:
+    if not out.texts:
         raise EvalError(f"{path} has no data rows")
-    return texts, labels
+    if positive and not any(out.labels):
+        values = ", ".join(v if v in (MISSING, EMPTY) else repr(v) for v, _ in seen.most_common(8))
+        raise EvalError(f"no row's {label_col!r} matches --positive {positive!r} (values seen: {values}); "
+                        "set --positive to the value(s) meaning toxic")
+    return out
 
 
 def threshold_sweep(scores: Sequence[float], labels: Sequence[bool],
@@ -140,11 +188,13 @@ async def _judge(engine: ModerationEngine, texts: list[str], err: TextIO, batch_
 
 async def run_eval(engine_factory: Callable[[], ModerationEngine], csv_path: Path, text_col: str, label_col: str,
                    positive: str | None = None, plot: Path | None = None, as_json: bool = False, *,
-                   out: TextIO | None = None, err: TextIO | None = None, batch_size: int = 256) -> dict[str, Any]:
+                   out: TextIO | None = None, err: TextIO | None = None, batch_size: int = 256,
+                   negative: str | None = None) -> dict[str, Any]:
     """Evaluate the current config on a labeled CSV; print a report (or JSON) and return it."""
     out = out or sys.stdout
     err = err or sys.stderr
-    texts, labels = read_labeled_csv(Path(csv_path), text_col, label_col, positive)
+    rows = read_labeled_rows(Path(csv_path), text_col, label_col, positive, negative)
+    texts, labels = rows.texts, rows.labels
     engine = engine_factory()
     await engine.start()
     try:
@@ -175,7 +225,10 @@ async def run_eval(engine_factory: Callable[[], ModerationEngine], csv_path: Pat
         "full_stack": full.to_dict(), "keyword_only": kw.to_dict(), "actions": actions, "stage_errors": errors,
         "sweep": sweep,
         "suggested_thresholds": {cat: s["best"]["threshold"] for cat, s in sweep.items()},
+        "unexpected_labels": dict(rows.unexpected),
     }
+    if rows.unexpected:
+        err.write(f"{rows.warning(label_col)}\n")
     if errors:
         err.write(f"warning: {errors} text(s) had a stage error (held, counted as flagged)\n")
     if plot is not None:

@@ -23,7 +23,8 @@ from typing import Any
 
 import torch
 
-from moderation.classifier import ClassifierError
+from moderation.classifier import ClassifierError, local_path
+from moderation.config import ClassifierSettings
 from pipeline.types import ConfigError
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,20 @@ def default_onnx_dir() -> Path:
     """Where exports live unless moderation.classifier.onnx_dir says otherwise (XDG cache dir)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "parley" / "onnx"
+
+
+def model_sources(settings: ClassifierSettings, base_dir: Path | None = None) -> list[str | Path]:
+    """What identifies the weights for the ONNX cache key: the model path (or name) and config_dir."""
+    path = local_path(settings.model.strip(), base_dir)
+    sources: list[str | Path] = [path if path.exists() else settings.model.strip()]
+    if settings.config_dir:
+        sources.append(local_path(settings.config_dir, base_dir))
+    return sources
+
+
+def onnx_dir(settings: ClassifierSettings, base_dir: Path | None = None) -> Path:
+    """moderation.classifier.onnx_dir (relative to base_dir), default ~/.cache/parley/onnx."""
+    return local_path(settings.onnx_dir, base_dir) if settings.onnx_dir else default_onnx_dir()
 
 
 def check_runtime(device: str, dtype: str, onnx_dir: Path) -> None:

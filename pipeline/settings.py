@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -167,6 +168,19 @@ class ApiSettings(_Group):
 class LoggingSettings(_Group):
     level: str = "INFO"
     format: Literal["text", "json"] = "text"
+
+
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def webhook_secret_problem(telegram: TelegramSettings) -> str | None:
+    """Telegram accepts only these characters in a webhook secret (setWebhook secret_token); checked
+    by `parley config check` and at the start of webhook mode."""
+    secret = telegram.webhook_secret.get_secret_value() if telegram.webhook_secret else None
+    if secret is None or _WEBHOOK_SECRET.fullmatch(secret):
+        return None
+    return ("config error: telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -; "
+            "fix PARLEY_TELEGRAM__WEBHOOK_SECRET")
 
 
 def config_file_path() -> Path | None:

@@ -36,9 +36,12 @@ __all__ = ["HELD_STATES", "Ban", "HeldReply", "OutboxDraft", "OutboxItem", "Stor
 class Store(DeliveryMixin, BansMixin, AuditMixin):
     """One connection per process; every query is parametrized."""
 
-    def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
+    def __init__(self, path: Path | str, *, exclusive: bool = False, must_exist: bool = False) -> None:
         self.path = Path(path)
         self.exclusive = exclusive
+        # tools that work on the bot's database (parley review): a wrong path must not create an empty
+        # database, nor add parley's tables to another application's SQLite file
+        self.must_exist = must_exist
         self._db: aiosqlite.Connection | None = None
         self._lock_fd: int | None = None
 
@@ -46,6 +49,8 @@ class Store(DeliveryMixin, BansMixin, AuditMixin):
     async def open(self) -> "Store":
         if self._db is not None:
             raise StoreError(f"storage.path: the store {self.path} is already open in this process")
+        if self.must_exist and not self.path.exists():
+            raise StoreError(f"no database at {self.path} (storage.path); run the bot first or set storage.path")
         parent = self.path.resolve().parent
         if not parent.is_dir():
             raise StoreError(
@@ -63,6 +68,8 @@ class Store(DeliveryMixin, BansMixin, AuditMixin):
         try:
             self._db = await conn
             self._db.row_factory = aiosqlite.Row
+            if self.must_exist:
+                await self._refuse_foreign()  # before the WAL switch, which would already change the file
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA synchronous=NORMAL")
             await self._db.execute("PRAGMA foreign_keys=ON")
@@ -87,6 +94,15 @@ class Store(DeliveryMixin, BansMixin, AuditMixin):
             except OSError:  # not ours to change (e.g. a read-only copy): leave it
                 pass
         return self
+
+    async def _refuse_foreign(self) -> None:
+        """must_exist: a SQLite file with tables but no parley schema belongs to someone else."""
+        rows = await (await self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).fetchall()
+        tables = sorted(str(r[0]) for r in rows)
+        if tables and "schema_version" not in tables:
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(f"storage.path: {self.path} is not a parley database (it has other tables: {shown}); "
+                             "not touching it; set storage.path to the bot's database")
 
     async def _abort(self, conn: aiosqlite.Connection) -> None:
         """Close a half-opened connection and wait for aiosqlite's worker thread: left running, it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,8 +122,10 @@ def load_causal_lm(
     source = str(path) if local else name
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("TRANSFORMERS_OFFLINE") == "1"
     local_only = local or offline or not hub_reachable()  # use the hub cache only when the hub is away
-    log.info("loading model %s on %s (%s%s)", name, dev, str(torch_dtype).replace("torch.", ""),
-             f", {quantization}" if quant is not None else "")
+    # progress for someone waiting at a terminal; elsewhere a failed load is its one error line and a
+    # good one is announced when ready (TransformersBackend logs "model ... ready")
+    log.log(logging.INFO if _stderr_is_tty() else logging.DEBUG, "loading model %s on %s (%s%s)", name, dev,
+            str(torch_dtype).replace("torch.", ""), f", {quantization}" if quant is not None else "")
     try:
         config = AutoConfig.from_pretrained(source, revision=revision, local_files_only=local_only)
     except ValueError as err:
@@ -159,6 +162,13 @@ def load_causal_lm(
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
     return LoadedModel(model, tokenizer, dev, torch_dtype)
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
 
 
 def _check_tokenizer(name: str, model: Any, tokenizer: Any) -> None:

@@ -19,6 +19,9 @@ from pipeline.types import GenerationRequest, GenerationResult, fan_out
 
 log = logging.getLogger("parley.backend")
 RETRY_STATUS = {408, 409, 425, 429}
+# what to check when the server refuses a request outright (no retry); other 4xx get a generic hint
+HINTS = {401: "check generation.openai_api_key", 403: "check generation.openai_api_key",
+         404: "check generation.openai_base_url and generation.openai_model"}
 
 
 class OpenAIBackend:
@@ -48,6 +51,9 @@ class OpenAIBackend:
         headers = {"Content-Type": "application/json"}
         key = self.settings.openai_api_key
         if key is not None and key.get_secret_value():
+            from pipeline.logs import add_secrets
+
+            add_secrets(key)  # masked wherever it shows up, also when built without bot.compose
             headers["Authorization"] = f"Bearer {key.get_secret_value()}"
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.settings.timeout_s), headers=headers, transport=self._transport,
@@ -88,6 +94,7 @@ class OpenAIBackend:
                     return _parse(request, resp)
                 last = f"HTTP {resp.status_code}: {_detail(resp)}"
                 if resp.status_code < 500 and resp.status_code not in RETRY_STATUS:
+                    self._refused(resp.status_code, last)
                     break  # the request itself is wrong; retrying will not help
                 delay = _retry_after(resp)
             if attempt + 1 < attempts:
@@ -96,6 +103,14 @@ class OpenAIBackend:
                             request.request_id, last, attempt + 1, attempts - 1, wait)
                 await asyncio.sleep(min(wait, self.max_backoff_s))
         return _error(request, f"openai backend at {self.base_url}: {last} (after {attempt + 1} attempt(s))")
+
+    def _refused(self, status: int, last: str) -> None:
+        """A refusal is a setup problem the user only sees as "something went wrong": say it in the log,
+        with the server's text redacted (an auth error may quote the key)."""
+        from pipeline.logs import REDACTOR
+
+        hint = HINTS.get(status, "the server refused the request; check generation.openai_* settings")
+        log.warning("openai backend at %s: %s; %s", self.base_url, REDACTOR.redact(last), hint)
 
     def generate(self, requests: Sequence[GenerationRequest]) -> AsyncIterator[GenerationResult]:
         return fan_out(self._one, requests)

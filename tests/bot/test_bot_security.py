@@ -148,6 +148,7 @@ async def test_a_rejected_token_is_reported_without_showing_it(fake: FakeTelegra
     text = (out + err).decode(errors="replace")
     assert proc.returncode == 2, text
     assert "telegram.token was rejected" in text
+    assert "parley bot stopped" not in text  # a bot that never started does not report stopping
     _assert_no_secret(text, wrong)
 
 

@@ -156,6 +156,15 @@ def test_eval_plot_paths_are_checked_first(labeled: Path, tmp_path: Path) -> Non
 
 
 def test_review_export_paths_and_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from pipeline.store import Store
+
+    async def create() -> None:  # review works on the bot's existing database
+        async with Store(tmp_path / "e.db"):
+            pass
+
+    asyncio.run(create())
     monkeypatch.setenv("PARLEY_STORAGE__PATH", str(tmp_path / "e.db"))
     runner = CliRunner()
     blocker = tmp_path / "file.txt"

@@ -82,3 +82,27 @@ def test_upstream_error_quoting_the_key_is_stored_masked(fake_openai: str, key: 
     with sqlite3.connect(db) as conn:
         (detail,) = conn.execute("SELECT detail_json FROM audit WHERE event='generation_error'").fetchone()
     assert "Incorrect API key provided" in detail and "**********" in detail
+
+
+@pytest.mark.parametrize(("fake_openai", "status", "hint"), [
+    ((401, "header"), 401, "check generation.openai_api_key"),
+    ((403, "key"), 403, "check generation.openai_api_key"),
+    ((404, "key"), 404, "check generation.openai_base_url and generation.openai_model"),
+], indirect=["fake_openai"], ids=["401", "403", "404"])
+def test_a_refused_request_is_one_warning_naming_backend_status_and_hint(fake_openai: str, status: int, hint: str,
+                                                                        tmp_path: Path) -> None:
+    """The chat only says "something went wrong": the log says why, once, with the key masked."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")} | {
+        "PARLEY_STORAGE__PATH": str(tmp_path / "parley.db"),
+        "PARLEY_GENERATION__OPENAI_BASE_URL": fake_openai,
+        "PARLEY_GENERATION__OPENAI_API_KEY": PLAIN_KEY,
+        "PARLEY_MODERATION__USE_DEFAULT_LIST": "false",
+    }
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--backend", "openai"], input="hello\n",
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "something went wrong" in res.stdout
+    (warning,) = [line for line in res.stderr.splitlines() if " WARNING " in line]
+    assert f"openai backend at {fake_openai}: HTTP {status}: Incorrect API key provided: " in warning
+    assert "**********" in warning
+    assert warning.endswith(hint) and PLAIN_KEY not in res.stdout + res.stderr

@@ -15,6 +15,7 @@ from moderation.config import ClassifierSettings, ModerationSettings
 from moderation.engine import ModerationEngine
 from moderation.testing import make_detoxify_checkpoint
 from moderation.types import Action
+from pipeline.types import ConfigError
 
 LABELS = ["toxicity", "severe_toxicity", "obscene", "threat", "insult", "identity_attack"]
 
@@ -152,17 +153,38 @@ async def test_thresholds_produce_actions(tiny_ckpt: tuple[Path, Path], threshol
         assert any(r.startswith("classifier: toxicity") for r in verdict.reasons)
 
 
-@pytest.mark.parametrize("model", ["/nonexistent/model.ckpt", "no-such-detoxify-model", "BROKEN"])
-async def test_classifier_failure_holds(tiny_ckpt: tuple[Path, Path], tmp_path: Path, model: str) -> None:
-    if model == "BROKEN":
+@pytest.mark.parametrize("kind", ["broken", "vanished", "causal_lm", "bad_device"])
+async def test_classifier_failure_holds(tiny_ckpt: tuple[Path, Path], tiny_gpt2: Path, tmp_path: Path,
+                                        kind: str) -> None:
+    """A model that exists but cannot load (or is gone by start-up) holds every text: fail closed."""
+    model, device = str(tiny_ckpt[0]), "auto"
+    if kind in ("broken", "vanished"):
         model = str(tmp_path / "broken.ckpt")
         Path(model).write_bytes(b"not a checkpoint at all")
-    settings = ModerationSettings(classifier=ClassifierSettings(enabled=True, model=model),
+    elif kind == "causal_lm":  # would load as GPT2ForSequenceClassification with a random head: refused
+        model = str(tiny_gpt2)
+    else:
+        device = "banana"
+    settings = ModerationSettings(classifier=ClassifierSettings(enabled=True, model=model, device=device),
                                   hot_reload=False, use_default_list=False)
-    async with ModerationEngine(settings) as engine:
+    engine = ModerationEngine(settings)
+    if kind == "vanished":
+        Path(model).unlink()
+    async with engine:
         [verdict] = await engine.moderate(["a perfectly friendly reply"])
     assert verdict.action is Action.HOLD
     assert any(r.startswith("classifier error:") and r.endswith("→ hold (fail closed)") for r in verdict.reasons)
+
+
+@pytest.mark.parametrize("model", ["/nonexistent/model.ckpt", "no-such-detoxify-model"])
+def test_missing_model_path_is_a_config_error_at_build(model: str) -> None:
+    """A path that does not exist can never load: every front end refuses it at start (one line)."""
+    settings = ModerationSettings(classifier=ClassifierSettings(enabled=True, model=model), hot_reload=False)
+    with pytest.raises(ConfigError) as info:
+        ModerationEngine(settings)
+    message = str(info.value)
+    assert "\n" not in message and message.startswith(f"config error: moderation.classifier.model={model}: not found")
+    assert "PARLEY_MODERATION__CLASSIFIER__MODEL" in message
 
 
 async def test_runtime_failure_holds(tiny_ckpt: tuple[Path, Path]) -> None:

@@ -128,3 +128,48 @@ def test_cli_eval_json_and_missing_column(tmp_path: Path) -> None:
     bad = CliRunner().invoke(cli, ["eval", str(path), "--text-col", "body", "--label-col", "is_toxic"])
     assert bad.exit_code == 2
     assert "column 'body'" in bad.stderr
+
+
+def _eval(path: Path, *args: str) -> object:
+    cli = typer.Typer()
+    register(cli)
+    return CliRunner().invoke(cli, ["eval", str(path), "--text-col", "text", "--json", *args])
+
+
+def test_cli_eval_says_which_label_values_it_did_not_recognise(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text("text,label\nyou idiot,1\nhave a nice day,0\nfuck off,1\nlovely,false\nmaybe,2\nwhat,\n"
+                    "again,2\nragged\n", encoding="utf-8")
+    res = _eval(path, "--label-col", "label")
+    assert res.exit_code == 0, res.stderr  # type: ignore[attr-defined]
+    report = json.loads(res.stdout)  # type: ignore[attr-defined]
+    assert report["positives"] == 2 and report["unexpected_labels"] == {"2": 2, "(empty)": 1, "(missing)": 1}
+    (warning,) = [line for line in res.stderr.splitlines() if line.startswith("warning:")]  # type: ignore[attr-defined]
+    assert "4 row(s)" in warning and "counted as negative" in warning
+    assert "'2': 2" in warning and "(empty): 1" in warning and "(missing): 1" in warning
+    assert "--positive" in warning and "--negative" in warning
+
+    named = _eval(path, "--label-col", "label", "--negative", "0,false,2,")
+    assert named.exit_code == 0
+    assert json.loads(named.stdout)["unexpected_labels"] == {"(empty)": 1, "(missing)": 1}  # type: ignore[attr-defined]
+
+
+def test_cli_eval_known_values_and_review_exports_give_no_warning(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("text,decision\nyou idiot,rejected\nhave a nice day,approved\n", encoding="utf-8")
+    res = _eval(path, "--label-col", "decision", "--positive", "rejected")
+    assert res.exit_code == 0 and res.stderr == ""  # type: ignore[attr-defined]
+    plain = _eval(write_csv(tmp_path / "d.csv"), "--label-col", "is_toxic", "--positive", "Toxic")
+    assert plain.exit_code == 0 and plain.stderr == ""  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("args", "needles"), [
+    (["--label-col", "is_toxic", "--positive", "7"], ["no row's 'is_toxic' matches --positive '7'", "'Not Toxic'"]),
+    (["--label-col", "text"], ["--label-col and --text-col are both 'text'"]),
+])
+def test_cli_eval_refuses_labels_that_cannot_mean_anything(args: list[str], needles: list[str],
+                                                           tmp_path: Path) -> None:
+    res = _eval(write_csv(tmp_path / "d.csv"), *args)
+    assert res.exit_code == 2 and res.stdout == ""  # type: ignore[attr-defined]
+    (line,) = res.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("eval error: ") and all(n in line for n in needles), line
