@@ -192,7 +192,20 @@ class ContextBuilder:
         return tail
 
     def _truncated(self, head: Messages, history: Messages) -> BuiltContext:
+        """The newest turn alone does not fit beside the system prompt. It is what is being
+        answered, so a system prompt longer than half the budget yields first: it is cut in the
+        middle to make room for the whole turn, or to half the budget when the turn is long too."""
         newest = history[-1]
+        if head and self._size(head[0]["content"]) > self.budget_tokens // 2:
+            half = self.budget_tokens // 2
+            sys_pieces = self._pieces(head[0]["content"])
+            whole = [{"role": newest["role"], "content": newest["content"]}]
+            fit_sys = self._shrink(lambda text: [{"role": "system", "content": text}] + whole, sys_pieces)
+            if fit_sys is not None and self.count([{"role": "system", "content": fit_sys}]) >= half:
+                return self._finish([{"role": "system", "content": fit_sys}] + whole, len(history) - 1, True)
+            cut = self._shrink(lambda text: [{"role": "system", "content": text}], sys_pieces, limit=half)
+            if cut is not None:
+                head = [{"role": "system", "content": cut}]
         pieces = self._pieces(newest["content"])
         fit_turn = self._shrink(lambda text: head + [{"role": newest["role"], "content": text}], pieces)
         if fit_turn is not None:
@@ -229,10 +242,13 @@ class ContextBuilder:
             return str(pieces)
         return str(self.tokenizer.decode(pieces, skip_special_tokens=False, clean_up_tokenization_spaces=False))
 
-    def _shrink(self, make: Callable[[str], Messages], pieces: Any) -> str | None:
-        """The longest middle-truncation of `pieces` whose prompt fits the budget (bisection on kept units)."""
+    def _shrink(self, make: Callable[[str], Messages], pieces: Any, limit: int | None = None) -> str | None:
+        """The longest middle-truncation of `pieces` whose prompt fits `limit` (default: the budget),
+        by bisection on kept units."""
+        bound = self.budget_tokens if limit is None else limit
+
         def fits(keep: int) -> bool:
-            return self.count(make(self._join(pieces, keep))) <= self.budget_tokens
+            return self.count(make(self._join(pieces, keep))) <= bound
 
         if not fits(0):
             return None

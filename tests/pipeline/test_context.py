@@ -150,3 +150,29 @@ def test_budget_property(tokenizer: Any, lengths: list[int], budget: int) -> Non
     assert built.messages[0]["content"] == "Be brief."
     newest = built.messages[-1]["content"]
     assert newest == turns[-1].text or (built.truncated and TRUNCATION_MARKER.strip() in newest)
+
+
+def test_a_long_system_prompt_yields_to_the_question(tokenizer: Any) -> None:
+    """The newest turn is what is answered: a system prompt over half the budget is cut first,
+    to make room for the whole question, or to half the budget when the question is long too."""
+    system = " ".join(f"rule{i}" for i in range(900))
+    budget = 300
+    builder = ContextBuilder(tokenizer, system_prompt=system, budget_tokens=budget)
+    built = builder.build(conversation(2) + [Turn(7, "user", "What is the capital of France?")])
+    assert built.messages[-1]["content"] == "What is the capital of France?"
+    sys_text = built.messages[0]["content"]
+    assert built.truncated and TRUNCATION_MARKER.strip() in sys_text
+    assert sys_text.startswith("rule0 rule1") and sys_text.endswith("rule898 rule899")
+    assert budget - 8 <= built.tokens == exact(tokenizer, built.messages) <= budget
+
+    long_question = " ".join(f"q{i}" for i in range(900))
+    built = builder.build([Turn(7, "user", long_question)])
+    sys_tokens = exact(tokenizer, built.messages[:1])
+    assert budget // 2 - 8 <= sys_tokens <= budget // 2  # the system prompt keeps half
+    assert TRUNCATION_MARKER.strip() in built.messages[-1]["content"]
+    assert built.messages[-1]["content"].startswith("q0 q1")
+    assert built.tokens == exact(tokenizer, built.messages) <= budget
+
+    short_system = ContextBuilder(tokenizer, system_prompt=SYSTEM, budget_tokens=80)
+    built = short_system.build([Turn(7, "user", long_question)])
+    assert built.messages[0]["content"] == SYSTEM  # a short system prompt is never cut
