@@ -202,11 +202,13 @@ def create_api(core: Core, settings: Settings | None = None) -> FastAPI:
         return HeldStatus(id=held.id, state=held.state, content=content, created=int(held.created_at),  # type: ignore[arg-type]
                           decided_at=int(held.decided_at) if held.decided_at else None)
 
-    @app.get("/healthz")
-    async def healthz() -> JSONResponse:
-        from pipeline.health import health_check
+    from pipeline.health import health_check
 
-        report = await health_check(core.store, lambda: core.pipeline is not None)()
+    check_health = health_check(core.store, lambda: core.pipeline is not None)  # once: uptime counts from here
+
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    async def healthz() -> JSONResponse:
+        report = await check_health()
         report["backend_name"] = core.backend.name
         return JSONResponse(report, status_code=200 if report.get("ready") else 503)
 

@@ -44,9 +44,18 @@ def error_response(err: ApiError) -> JSONResponse:
                         status_code=err.status, headers=err.headers)
 
 
+_TYPE_TAGS = frozenset({"str", "int", "float", "bool", "list", "dict", "none", "null"})
+
+
 def _loc(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body",)]
+    """A parameter path as the client wrote it: pydantic adds the branch it tried for a field that
+    takes several types (messages.0.content.str, input.list[str]); those are not parameters."""
+    parts = [str(p) for p in loc if p != "body" and not _is_branch(str(p))]
     return ".".join(parts)
+
+
+def _is_branch(part: str) -> bool:
+    return part in _TYPE_TAGS or "[" in part or part.startswith(("function-", "tagged-union", "json-or-python"))
 
 
 def describe_validation(errors: list[Any]) -> tuple[str, str | None]:
@@ -95,8 +104,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = {404: f"no such endpoint: {request.method} {request.url.path}",
                405: f"method {request.method} not allowed on {request.url.path}"}.get(status, str(exc.detail))
     headers = dict(exc.headers or {})
-    return error_response(ApiError(status, message, code={404: "not_found", 405: "method_not_allowed"}.get(status),
-                                   headers=headers))
+    code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}.get(status)
+    return error_response(ApiError(status, message, code=code, headers=headers))
 
 
 async def _store_error(request: Request, exc: Exception) -> JSONResponse:

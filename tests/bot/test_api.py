@@ -108,6 +108,12 @@ def test_models_and_health(server: ApiServer) -> None:
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "model_not_found"
     health = httpx.get(server.base_url + "/healthz")  # no key needed (container health checks)
     assert health.status_code == 200 and health.json()["ready"] is True
+    assert httpx.head(server.base_url + "/healthz").status_code == 200
+    uptimes = [httpx.get(server.base_url + "/healthz").json()["uptime_s"] for _ in range(2)]
+    assert uptimes[0] > 0 and uptimes[1] >= uptimes[0]  # counted from start-up, not from each request
+    broken = httpx.post(server.base_url + "/v1/chat/completions", headers={**auth(), "Content-Type": "application/json"},
+                        content=b'{"model": "echo", "messages": [\xff]}')
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_request"
 
 
 def test_metrics_endpoint_counts_api_traffic(server: ApiServer, client: openai.OpenAI) -> None:

@@ -169,6 +169,16 @@ def test_describe_validation_messages() -> None:
     message, param = describe_validation([{"loc": ("body", 12), "msg": "JSON decode error", "type": "json_invalid",
                                            "ctx": {"error": "Expecting value"}}])
     assert message == "request body is not valid JSON (Expecting value)" and param is None
+    # a field taking several types: pydantic names the branch it tried; the client wrote the field
+    message, param = describe_validation([
+        {"loc": ("body", "messages", 0, "content", "str"), "msg": "Input should be a valid string", "type": "x"},
+        {"loc": ("body", "input", "list[str]", 0), "msg": "Input should be a valid string", "type": "x"},
+        {"loc": ("body", "messages", 0, "content", "function-after[check(), list[ContentPart]]"),
+         "msg": "bad part", "type": "x"},
+    ])
+    assert param == "messages.0.content"
+    assert message.split("; ") == ["messages.0.content: Input should be a valid string",
+                                   "input.0: Input should be a valid string", "messages.0.content: bad part"]
 
 
 def test_a_store_that_cannot_write_is_a_retryable_503() -> None:
