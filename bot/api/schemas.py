@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from bot.splitting import sanitize
 
@@ -29,6 +29,12 @@ class ChatMessage(_Request):
     content: str | list[TextPart] | None = None
     name: str | None = None
 
+    @model_validator(mode="after")
+    def _said_something(self) -> ChatMessage:
+        if self.content is None and self.role != "assistant":  # an assistant turn may have made only tool calls
+            raise ValueError(f"a {self.role} message needs content")
+        return self
+
     def text(self) -> str:
         """Content as one string (text parts joined), lone UTF-16 surrogates from JSON escapes repaired
         as on Telegram: the store and the JSON response cannot encode them."""
@@ -48,12 +54,13 @@ class ChatCompletionRequest(_Request):
     messages: list[ChatMessage] = Field(min_length=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
-    max_tokens: int | None = Field(default=None, ge=1)
-    max_completion_tokens: int | None = Field(default=None, ge=1)
+    # strict: "stream": "yes" or "max_tokens": true is a client bug to report, not to guess at
+    max_tokens: StrictInt | None = Field(default=None, ge=1)
+    max_completion_tokens: StrictInt | None = Field(default=None, ge=1)
     stop: str | list[str] | None = None
-    stream: bool = False
+    stream: StrictBool = False
     stream_options: StreamOptions | None = None
-    n: int = 1
+    n: StrictInt = 1
 
     @field_validator("n")
     @classmethod

@@ -198,3 +198,21 @@ def test_a_store_that_cannot_write_is_a_retryable_503() -> None:
     res = TestClient(app, raise_server_exceptions=False).get("/full")
     assert res.status_code == 503 and res.headers["Retry-After"] == "5"
     assert res.json()["error"]["code"] == "storage_unavailable"
+
+
+@pytest.mark.parametrize("body,param", [
+    ({"stream": "yes"}, "stream"), ({"max_tokens": True}, "max_tokens"), ({"n": "1"}, "n"),
+    ({"messages": [{"role": "user"}]}, "messages.0"), ({"messages": [{"role": "user", "content": None}]}, "messages.0"),
+])
+def test_chat_request_types_are_strict(body: dict[str, object], param: str) -> None:
+    from pydantic import ValidationError
+
+    data = {"model": "echo", "messages": [{"role": "user", "content": "hi"}], **body}
+    with pytest.raises(ValidationError) as err:
+        ChatCompletionRequest.model_validate(data)
+    _, named = describe_validation(err.value.errors())
+    assert named == param
+    assistant_tool_turn = {"model": "echo", "messages": [{"role": "user", "content": "hi"},
+                                                         {"role": "assistant", "content": None}]}
+    ChatCompletionRequest.model_validate(assistant_tool_turn)  # an assistant turn may carry no text
+
