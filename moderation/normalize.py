@@ -6,8 +6,9 @@ other scripts → Latin (only in words made of Latin letters and look-alikes, so
 Greek words stay as they are),
 leetspeak inside words (moderation.leet: sh1t, a$$, b!tch, shi+, @55; "2024", "900k" and "$5"
 stay), single letters mixed with leet joined first (5.h.1.t),
-single letters joined across one separator (f.u.c.k, f u c k, f*u*c*k), runs of spaces → one,
-runs of 3+ equal letters → 2 (a variant collapses them to 1). Joining and run collapsing
+single letters joined across separators, the same or mixed (f.u.c.k, f u c k, f*u*c*k, s.h-i_t),
+runs of spaces → one, runs of 3+ equal letters → 2 (a variant collapses them to 1), and a
+word with every letter doubled read once more halved (ffuucckk). Joining and run collapsing
 apply to Latin letters only (the shipped lists are English). A second spelling variant reads
 `1` as `l` and `|` as `i`; where spelled-out letters start with the word "a" or "i" ("such a
 c o c k"), a variant keeps that word apart. Every variant keeps a per-character map to the original, so a
