@@ -11,14 +11,16 @@ import unicodedata
 from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
                                  LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT, SYMBOL_LETTERS)
 
-__all__ = ["fold"]
+__all__ = ["fold", "unwrap_lines"]
 
 _CACHE_MAX = 200_000
 _LATIN_EXTRA = {**LATIN_EXTRA, **SYMBOL_LETTERS}
 # Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t): read them as "*".
 _EMOJI_IN_WORD = re.compile("(?<=[a-z])[\u2600-\u27bf\U0001f000-\U0001faff]+(?=[a-z])")
-# Regional-indicator letters spell words (🇫🇺🇨🇰) in runs of three or more; a pair is a flag.
-_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]{3,}")
+# Regional-indicator letters spell words (🇫🇺🇨🇰, 🇹 🇼 🇦 🇹) in runs of three or more; a pair is a flag.
+_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff](?: ?[\U0001f1e6-\U0001f1ff]){2,}")
+# A word broken at a line end by a hyphen ("cock-\ntail", "Analy-\nsis"): the next line goes on in lower case.
+_LINE_WRAP = re.compile("(?<=[^\\W\\d_])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 _ASCII_CC = bytes([*range(0, 9), *range(14, 28), 127])
 
 # ASCII fast path: lowercase, whitespace → space, backquote → apostrophe (C-speed bytes.translate).
@@ -99,7 +101,8 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
             return folded.decode("ascii"), None, None
     t = s.translate(_FOLD)
     if _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
-        t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) for c in m.group()), t)
+        t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) if c != " " else c
+                                                for c in m.group()), t)
     if _EMOJI_IN_WORD.search(t):
         t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
     if _IRREGULAR.isdisjoint(s):
@@ -119,3 +122,11 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
             starts.extend([i] * k)
             ends.extend([i + 1] * k)
     return t, starts, ends
+
+
+def unwrap_lines(text: str) -> str:
+    """`text` with each line-end hyphenation ("cock-\ntail") turned into soft hyphens, which
+    fold() drops: the word reads whole, and offsets into `text` stay valid (same length)."""
+    if "-" not in text or "\n" not in text:
+        return text
+    return _LINE_WRAP.sub(lambda m: "\u00ad" * len(m.group()), text)

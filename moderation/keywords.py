@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Sequence
 import ahocorasick
 
 from moderation.config import ModerationSettings
+from moderation.folding import unwrap_lines
 from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code, is_name
@@ -263,7 +264,7 @@ class KeywordStage(ScanningStage):
 
     def scan(self, text: str) -> list[Match]:
         """Matches in one text, spans in the original text."""
-        found = self._scan(text)
+        found = self._scan(unwrap_lines(text))  # same length: spans index `text`
         if len(found) > 1:
             found = _innermost(found)
         return _said(text, found) if found else found
@@ -342,7 +343,7 @@ def _said(text: str, found: list[Match]) -> list[Match]:
             continue
         if digits is None:
             digits = _DIGIT.search(text) is not None
-        if digits and _DIGIT.search(text, start, end) is not None and is_code(text, start, end):
+        if digits and _DIGIT.search(text, max(0, start - 2), end + 2) is not None and is_code(text, start, end):
             continue
         if links is None:
             links = "." in text and has_identifier(text)

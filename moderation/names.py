@@ -7,7 +7,8 @@ Smith"), and is not preceded by a word that makes it a noun ("a Dick", "you Dick
 The heuristic only ever drops matches of NAME_TERMS, so every other term keeps its recall.
 
 A code is an upper-case token of one or two letters and digits on one side of them (A55, AS5,
-4SS, SH17): leet words mix their digits in (B1TCH, 5H1T) or are written in lower case (a55).
+4SS, SH17), or up to four letters and a number joined by a hyphen (a part number, FCK-200): leet
+words mix their digits in (B1TCH, 5H1T) or are written in lower case (a55).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ __all__ = ["NAME_TERMS", "has_identifier", "in_identifier", "is_code", "is_name"
 
 NAME_TERMS = frozenset({"dick"})
 _SURNAME = re.compile(r" (?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]{2,}\b(?![-'])")
-_CODE = re.compile(r"[A-Z]{1,2}[0-9]+|[0-9]+[A-Z]{1,2}")
+_CODE = re.compile(r"[A-Z]{1,2}[0-9]+|[0-9]+[A-Z]{1,2}|[A-Z]{1,4}-[0-9]+|[0-9]+-[A-Z]{1,4}")
 # URLs, e-mail addresses and bare domains name things; their words are not said to anyone
 # (dick.smith@example.com, whorepresents.com).
 _IDENTIFIER = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -52,7 +53,19 @@ def is_code(text: str, start: int, end: int) -> bool:
         a -= 1
     while b < n and text[b].isalnum():
         b += 1
-    return b - a <= 8 and _CODE.fullmatch(text, a, b) is not None
+    if b - a <= 8 and _CODE.fullmatch(text, a, b) is not None:
+        return True
+    if b + 1 < n and text[b] == "-" and text[b + 1].isdigit():  # a part number: FCK-200
+        b += 1
+        while b < n and text[b].isdigit():
+            b += 1
+    elif a > 1 and text[a - 1] == "-" and text[a - 2].isdigit():  # 200-FCK
+        a -= 1
+        while a > 0 and text[a - 1].isdigit():
+            a -= 1
+    else:
+        return False
+    return b - a <= 10 and _CODE.fullmatch(text, a, b) is not None
 
 
 def has_identifier(text: str) -> bool:

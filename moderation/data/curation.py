@@ -77,7 +77,7 @@ DROP: set[str] = {
     "ejaculation", "viagra", "cialis", "vibrator", "orgasmic", "pornography", "pornographic",
     "sex", "sexy", "gay sex", "group sex", "missionary position", "menage a trois",
     "menages a trois", "pubes", "negroid", "neonazi", "neo-nazi", "neo nazi", "white power",
-    "whitepower", "white-power", "pedo", "pedos", "pedoz", "grope", "groper", "domme", "dommes",
+    "whitepower", "white-power", "pedoz", "grope", "groper", "domme", "dommes",
     "dominatrix", "femdom", "hentai", "yaoi", "ecchi", "shibari", "kinbaku", "omorashi", "guro",
     "onlyfans", "only fans", "literotica", "bellesa", "dipsea", "mvtube", "nawashi",
     "doggo style", "sixty-nine", "camel toe", "cameltoe", "impact play", "edge play", "edgeplay",
@@ -104,6 +104,8 @@ DROP: set[str] = {
     "pony-girl", "pony play", "pony-play", "ponyplay", "beat off", "nut butter", "dump a load",
     "prince albert piercing", "cotton picker", "girl on top", "dog style", "jigga", "jiggas",
     "j3rk", "snatch",
+    # a mask reads "p@ssing" (passing) as this; and "it's pissing down" is rain
+    "pissing",
 }
 
 # Corrections of source terms (category/severity or markers) and terms no source has.
@@ -158,6 +160,11 @@ EXTRA: dict[str, tuple[str, str]] = {
     "retarts": ("insult", M), "dickwad": ("insult", M), "dickweed": ("insult", M), "thot": ("insult", M),
     "thots": ("insult", M), "twunt": ("insult", H), "minge": ("sexual", M), "cuck": ("insult", L),
     "cucks": ("insult", L), "spaz": ("insult", M), "wazzock": ("insult", L), "sext": ("sexual", L),
+    "pisshead": ("insult", L), "pissheads": ("insult", L), "piss-take": ("profanity", L), "fook off": ("profanity", M),
+    "fookin": ("profanity", M), "fooking": ("profanity", M), "fagit": ("slur", H), "fagits": ("slur", H),
+    "nibba": ("slur", M), "nibbas": ("slur", M), "dickish": ("insult", M), "whorish": ("insult", M),
+    # English chat uses it as an accusation (surge_toxicity_en.csv has two); Spanish phrases are exceptions
+    "pedo": ("insult", M), "pedos": ("insult", M),
     # threats and incitement
     "kill yourself": ("threat", H), "kill urself": ("threat", H), "kill your self": ("threat", H),
     "kys": ("threat", H), "go die": ("threat", H), "drop dead": ("threat", H),
@@ -257,6 +264,13 @@ EXCEPTIONS: list[str] = [
     "rape convictions", "rape charge", "rape charges", "rape case", "rape cases", "rape culture", "date rape",
     "statutory rape", "marital rape", "rape kit", "rape kits", "rape allegation", "rape allegations",
     "rape trial", "rape trials", "accused of rape", "convicted of rape", "charged with rape",
+    # names, places, foreign words and idioms found by a word-level held-out probe (fourth session)
+    "lipshitz", "shitrit", "ashit", "wankie", "slutet", "slutspurt", "slutsats", "slutligen", "cum-ex",
+    "cock the rifle", "cock the gun", "cock the pistol", "cock the hammer", "cock of the walk",
+    "dick's sporting goods", "sehr dick", "jij kunt", "je kunt", "u kunt", "kunt u", "kunt je", "kunt jij",
+    "perro negro", "gato negro", "color negro", "pelo negro", "vestido negro", "cafe negro", "mar negro",
+    "humor negro", "agujero negro", "viernes negro", "negro de humo", "blanco y negro", "pissarro",
+    "pissaladiere", "que pedo", "qué pedo", "un pedo", "ni pedo", "el pedo", "tirarse un pedo", "pedo de",
 ]
 
 # Core words whose self-censored spellings (f*ck, b**ch, a**hole) are generated: every block of
