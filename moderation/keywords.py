@@ -49,6 +49,7 @@ _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _MASK_ONLY = {MASK}
 _SPACES = re.compile(" {2,}")
 _DIGIT = re.compile("[0-9]")
+_MASK_BLOCK = re.compile(r"(?<=[a-z])\*+(?=[a-z])")  # hidden letters between shown ones
 
 
 
@@ -138,6 +139,10 @@ class KeywordStage(ScanningStage):
         # a value is a tuple of entries, an int (trigger), or [entries, int] when a key is both.
         self._empty = not values
         self._keys = frozenset(values)  # for _known()
+        self._by_length: dict[int, list[tuple[str, Term]]] = {}  # single-word terms, for _unmask()
+        for (key, *_), term in by_key.items():
+            if key.isalpha() and 4 <= len(key) <= 16:
+                self._by_length.setdefault(len(key), []).append((key, term))
         self._auto = ahocorasick.Automaton()
         for key, trig in trigger_words():
             self._auto.add_word(key, [tuple(values.pop(key)), trig] if key in values else trig)
@@ -255,12 +260,30 @@ class KeywordStage(ScanningStage):
         return sorted(best.values(), key=lambda m: (m.start, m.end))
 
     def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
-        """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside."""
+        """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside; a word
+        masked in two or more places (b*ll*cks, wh_r_) is compared with the terms letter by letter."""
         for w in words:
+            before = len(best)
             if w.masked_anchors:
                 self._matches(w.span, self._hits(w.masked, anchors=w.masked_anchors), best)
             if w.joined:
                 self._matches(w.joined_span, self._hits(w.joined, anchors=w.joined_anchors), best)
+            if len(best) == before and len(_MASK_BLOCK.findall(w.masked)) >= 2:
+                span = w.span(0, len(w.masked))
+                if not any(m.start <= span[0] and span[1] <= m.end for m in best.values()):
+                    term = self._unmask(w.masked)
+                    if term is not None:
+                        best[span] = Match(term.text, term.category, term.severity.value, *span, self.name)
+
+    def _unmask(self, masked: str) -> Term | None:
+        """The most severe single-word term that `masked` spells with each "*" as one letter, when
+        the word shows at least as many letters as it hides (t*****, c*** say too little)."""
+        shown = sum(ch != "*" for ch in masked)
+        if shown < 2 or shown < len(masked) - shown:
+            return None
+        found = [t for key, t in self._by_length.get(len(masked), ())
+                 if all(c == "*" or c == k for c, k in zip(masked, key))]
+        return max(found, key=lambda t: (SEV_RANK[t.severity], t.text)) if found else None
 
     def scan(self, text: str) -> list[Match]:
         """Matches in one text, spans in the original text."""

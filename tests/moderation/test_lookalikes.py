@@ -75,6 +75,9 @@ MUST_FLAG = [
     ("\u15b4\u144c\u1455K", "profanity"),
     ("\u13f0\u13a5\u13a2\u13df\u13bb", "insult"), ("\U0001f1f9 \U0001f1fc \U0001f1e6 \U0001f1f9", "insult"),
     ("fook off", "profanity"), ("you pisshead", "insult"),
+    # masked in two or more places: compared with the terms letter by letter
+    ("b*ll*cks to that", "bollocks"), ("what a m%r%n", "moron"), ("you d**ch*b*g", "douchebag"),
+    ("n*gg*r", "slur"), ("f#gg#t", "slur"),
 ]
 
 MUST_ALLOW = [
@@ -127,7 +130,7 @@ MUST_ALLOW = [
     "a cock-\ntail party", "Dick-\nens wrote it", "in Cum-\nbria", "Analy-\nsis of data", "Pea-\ncock",
     "order part FCK-200", "Jij kunt dat", "sehr dick", "un perro negro", "the cum-ex scandal",
     "cock the rifle", "cock of the walk", "Lipshitz", "Wankie", "paintings by Pissarro", "p@ssing the ball",
-    "it's pissing down",
+    "it's pissing down", "x*y*z", "a*b*c*d", "is_a_test", "t*****", "c*** on", "my_var_name = 3", "i_d_k",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 
