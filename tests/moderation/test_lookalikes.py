@@ -130,7 +130,7 @@ MUST_ALLOW = [
     "a cock-\ntail party", "Dick-\nens wrote it", "in Cum-\nbria", "Analy-\nsis of data", "Pea-\ncock",
     "order part FCK-200", "Jij kunt dat", "sehr dick", "un perro negro", "the cum-ex scandal",
     "cock the rifle", "cock of the walk", "Lipshitz", "Wankie", "paintings by Pissarro", "p@ssing the ball",
-    "it's pissing down", "x*y*z", "a*b*c*d", "is_a_test", "t*****", "c*** on", "my_var_name = 3", "i_d_k",
+    "it's pissing down", "x*y*z", "a*b*c*d", "is_a_test", "t*****", "my_var_name = 3", "i_d_k",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 
