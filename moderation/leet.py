@@ -45,6 +45,15 @@ def _edge_digits(run: str) -> bool:
     return len(run) <= 2 or (_HELD_DOWN.search(run) is not None and len(_DIGIT_REPEATS.sub(r"\1", run)) <= 2)
 
 
+def _mostly_digits(tok: str, a: int, b: int) -> bool:
+    """A longer digit run at a word's edge is leet in a word of five or more characters that
+    starts with it (455hole, 80110cks) or is mostly digits (dum8455); a name with a number after
+    it (push177, user123) is not, nor a run holding a "2" (no letter looks like it)."""
+    run = tok[a:b]
+    return (len(tok) >= 5 and len(run) <= 5 and "2" not in run and b - a < len(tok)
+            and (a == 0 or len(run) * 2 > len(tok)))
+
+
 def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
     """Leetspeak inside words: (main reading, second reading or None, made a letter run)."""
     alt_pos: list[int] = []
@@ -61,7 +70,7 @@ def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         if not (final_t or first_t or first_i) and (not _LEET_ANY.search(tok.strip("!|+(*#%")) or (
                 not _HAS_LETTER.search(tok) and not _LETTERLESS.fullmatch(tok))):
             return tok  # only trailing/leading punctuation, or a number
-        if _NOT_LEET.fullmatch(tok) or (tok[0] == "@" and end + 1 < len(t) and t[end] == "." and t[end + 1].isdigit()):
+        if _NOT_LEET.fullmatch(tok.lstrip("(")) or (tok[0] == "@" and end + 1 < len(t) and t[end] == "." and t[end + 1].isdigit()):
             return tok  # 900k, 717s, 0x2f967, d445a53e, @55.20: numbers, units, hex ids and prices
         letters = len(_HAS_LETTER.findall(tok)) + sum(ch in _LEET_EDGE for ch in tok)  # $h!t: $ is a letter too
         out = list(tok)
@@ -95,7 +104,7 @@ def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
                 a, b = d.span()
                 left = a > 0 and out[a - 1] in near
                 right = b < n and out[b] in near
-                if (left and right) or ((left or right) and _edge_digits(tok[a:b])):
+                if (left and right) or ((left or right) and (_edge_digits(tok[a:b]) or _mostly_digits(tok, a, b))):
                     for i in range(a, b):
                         if tok[i] in _LEET_DIGITS:
                             out[i] = _LEET_DIGITS[tok[i]]
