@@ -43,7 +43,7 @@ _REPORTED_TO = frozenset({"me", "him", "her", "them", "us", "people", "someone",
 _HINTS = ("n't", "n’t", "dont", "wont", "dnt", "isnt", "rent", "snt", "aint", "no", "never", "myth", "stereotype",
           "untrue", "misconception", "wrong", "told", "tell", "said", "say", "call", "text", "messag", "wrote",
           "writ", "ask")
-_CLAUSE_CHARS = ".!?;:,()[]\"“”\n"
+_CLAUSE_CHARS = frozenset(".!?;:,()[]\"“”\n")
 _SELF = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "me", "my", "myself", "we", "we're", "us"})
 _OTHER = frozenset({
     "you", "u", "you're", "youre", "ur", "your", "they", "they're", "theyre", "them", "he", "she", "he's",
@@ -66,9 +66,12 @@ def _words_before(text: str, start: int, window: int) -> list[str]:
 def _insult_turned(text: str, start: int) -> bool:
     """An insult is denied by "not" just before it ("not stupid", "not an idiot") and reported by
     "calling me" / "told him" just before it; decided on the two words before, within the clause."""
-    head = text[max(0, start - 30):start].lower()
-    cut = max(head.rfind(ch) for ch in _CLAUSE_CHARS)
-    near = head[cut + 1:].split()[-2:]
+    near = text[max(0, start - 30):start].lower().split()[-2:]
+    for i in range(len(near) - 1, -1, -1):  # a clause mark ends the look-back there
+        if not _CLAUSE_CHARS.isdisjoint(near[i]):
+            rest = near[i][max(near[i].rfind(ch) for ch in _CLAUSE_CHARS if ch in near[i]) + 1:]
+            near = ([rest] if rest else []) + near[i + 1:]
+            break
     if not near:
         return False
     if near[-1] == "not":
