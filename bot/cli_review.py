@@ -65,7 +65,9 @@ def _line(held: HeldReply) -> str:
     age_min = int((time.time() - held.created_at) // 60)
     preview = " ".join(held.reply_text.split())
     preview = preview if len(preview) <= 70 else preview[:69] + "…"
-    return f"#{held.id:<5} {held.state:<9} chat {held.chat_id:<14} {age_min:>5} min  {reasons}  | {preview}"
+    source = f"source={held.source}  " if held.source and held.source != "telegram" else ""
+    return (f"#{held.id:<5} {held.state:<9} chat {held.chat_id:<14} {age_min:>5} min  {source}{reasons}"
+            f"  | {preview}")
 
 
 def export_rows(items: list[HeldReply]) -> list[dict[str, Any]]:

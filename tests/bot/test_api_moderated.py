@@ -250,6 +250,8 @@ def test_parley_review_lists_and_decides_api_items(server: ApiServer, client: op
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
     assert [(r["id"], r["source"], r["chat_id"]) for r in rows] == [(held_id, "api", api_chat_id(KEY))]
+    plain = CliRunner().invoke(app, ["review", "list"])
+    assert f"#{held_id}" in plain.output and "source=api" in plain.output
     decided = CliRunner().invoke(app, ["review", "reject", str(held_id), "--by", "console"])
     assert decided.exit_code == 0, decided.output
     status = httpx.get(f"{server.base_url}/v1/parley/held/{held_id}", headers={"Authorization": f"Bearer {KEY}"})
