@@ -20,8 +20,9 @@ from moderation.types import Match
 __all__ = ["TURNED_CATEGORIES", "drop_turned", "is_turned"]
 
 # category -> (words looked back at, also dropped when said of someone else): self-harm only,
-# as threats are about "you". An insult is denied only by a "not" just before it ("not stupid",
-# "not an idiot"): "I don't like that cunt" and "isn't the dumbest" still insult.
+# as threats are about "you". Insults are read on the two words before them (_insult_turned):
+# only "not" denies one ("not stupid", "not an idiot"); "I don't like that c***" and "isn't the
+# dumbest" still insult.
 TURNED_CATEGORIES = {"threat": (3, False), "self-harm": (3, True), "insult": (2, False), "hate": (3, False)}
 _NOT_DENIAL = frozenset({"forget", "hesitate", "wait", "be", "stop", "fear"})
 _NOT_JUST_BEFORE = frozenset({"a", "an", "so", "that", "the", "too", "really", "at"})
