@@ -163,6 +163,12 @@ EXTRA: dict[str, tuple[str, str]] = {
     "pisshead": ("insult", L), "pissheads": ("insult", L), "piss-take": ("profanity", L), "fook off": ("profanity", M),
     "fookin": ("profanity", M), "fooking": ("profanity", M), "fagit": ("slur", H), "fagits": ("slur", H),
     "nibba": ("slur", M), "nibbas": ("slur", M), "dickish": ("insult", M), "whorish": ("insult", M),
+    # the core words written backwards (kcuf, hctib); not "tihs", a common typo of "this"
+    "kcuf": ("profanity", M), "gnikcuf": ("profanity", M), "rekcuf": ("profanity", M),
+    "rekcufrehtom": ("profanity", M), "hctib": ("insult", M), "tnuc": ("insult", H), "kcoc": ("sexual", M),
+    "toggaf": ("slur", H), "reggin": ("slur", H), "aggin": ("slur", H), "erohw": ("insult", M),
+    "tuls": ("insult", M), "drater": ("insult", M), "kcid": ("insult", M), "yssup": ("sexual", M),
+    "elohssa": ("insult", M), "dratsab": ("insult", M), "tawt": ("insult", M), "reknaw": ("insult", M),
     # English chat uses it as an accusation (surge_toxicity_en.csv has two); Spanish phrases are exceptions
     "pedo": ("insult", M), "pedos": ("insult", M),
     # threats and incitement
