@@ -11,7 +11,7 @@ import unicodedata
 from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
                                  LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT, SYMBOL_LETTERS)
 
-__all__ = ["fold", "unwrap_lines"]
+__all__ = ["fold", "glyph_letters", "same_length_readings", "unwrap_lines"]
 
 _CACHE_MAX = 200_000
 _LATIN_EXTRA = {**LATIN_EXTRA, **SYMBOL_LETTERS}
@@ -124,9 +124,32 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
     return t, starts, ends
 
 
+_GLYPHS = {"|_|": "u", "(_)": "u", "|<": "k", "|)": "d", "|\\|": "n", "|-|": "h", "/\\": "a", "\\/": "v", "()": "o"}
+_GLYPH = "|".join(re.escape(g) for g in sorted(_GLYPHS, key=len, reverse=True) if g != "()")
+# Letters drawn with two or three symbols (p|_|$$y, dik|<, b()wj()b) beside a letter; "()" only
+# between two letters, since f() and print() are code.
+_MULTI_LEET = re.compile(f"(?<=[^\\W\\d_])(?:{_GLYPH}|\\(\\)(?=[^\\W\\d_]))|(?<=[!(@$])(?:{_GLYPH})|(?:{_GLYPH})(?=[^\\W\\d_])")
+
+
+def glyph_letters(text: str) -> str:
+    """`text` with letters drawn in symbols read as letters, padded with soft hyphens (which
+    fold() drops) to the same length, so offsets into `text` stay valid."""
+    if "|" not in text and "()" not in text and "/\\" not in text and "\\/" not in text and "(_)" not in text:
+        return text
+    return _MULTI_LEET.sub(lambda m: _GLYPHS[m.group()] + "\u00ad" * (len(m.group()) - 1), text)
+
+
 def unwrap_lines(text: str) -> str:
     """`text` with each line-end hyphenation ("cock-\ntail") turned into soft hyphens, which
     fold() drops: the word reads whole, and offsets into `text` stay valid (same length)."""
     if "-" not in text or "\n" not in text:
         return text
     return _LINE_WRAP.sub(lambda m: "\u00ad" * len(m.group()), text)
+
+
+def same_length_readings(text: str) -> str:
+    """The readings that keep every offset: line-end hyphenation joined, letters drawn in symbols
+    read (both padded with soft hyphens, which fold() drops)."""
+    if "|" not in text and "\\" not in text and "()" not in text and "(_)" not in text and "\n" not in text:
+        return text  # the common case: nothing to read (str.__contains__ beats one regex search)
+    return glyph_letters(unwrap_lines(text))

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Sequence
 import ahocorasick
 
 from moderation.config import ModerationSettings
-from moderation.folding import unwrap_lines
+from moderation.folding import same_length_readings
 from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code, is_name
@@ -287,7 +287,7 @@ class KeywordStage(ScanningStage):
 
     def scan(self, text: str) -> list[Match]:
         """Matches in one text, spans in the original text."""
-        found = self._scan(unwrap_lines(text))  # same length: spans index `text`
+        found = self._scan(same_length_readings(text))  # spans index `text`
         if len(found) > 1:
             found = _innermost(found)
         return _said(text, found) if found else found

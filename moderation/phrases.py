@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from moderation.config import RegexSpec
-from moderation.folding import fold, unwrap_lines
+from moderation.folding import fold, same_length_readings
 from moderation.negation import drop_turned
 from moderation.normalize import has_split_letters, normalize
 from moderation.phrasebook import PHRASES
@@ -62,7 +62,7 @@ class PhraseStage(RegexStage):
         return [self._compiled[i] for i in sorted(self._wanted(text))]
 
     def scan(self, text: str) -> list[Match]:
-        text = unwrap_lines(text)  # same length: spans index the text as given
+        text = same_length_readings(text)  # spans index the text as given
         if len(text) <= _CHUNK:
             found = self._scan_part(text)
         else:

@@ -80,6 +80,8 @@ MUST_FLAG = [
     ("n*gg*r", "slur"), ("f#gg#t", "slur"),
     # a word starting with, or mostly made of, leet digits
     ("you 455hole", "asshole"), ("80110ck5 to that", "bollocks"), ("what a dum8455", "dumbass"),
+    # letters drawn with two or three symbols
+    ("you p|_|$$y", "sexual"), ("what a pr!(|<", "prick"),
     # the core words written backwards
     ("kcuf you and your rules", "profanity"), ("what a tnuc you are", "insult"), ("get lost you hctib", "insult"),
 ]
@@ -136,6 +138,7 @@ MUST_ALLOW = [
     "cock the rifle", "cock of the walk", "Lipshitz", "Wankie", "paintings by Pissarro", "p@ssing the ball",
     "it's pissing down", "x*y*z", "a*b*c*d", "is_a_test", "t*****", "my_var_name = 3", "i_d_k", "1080p video", "user12345",
     "covid19 cases", "win10 update", "room 1055b", "hex ids (d445a53e, 0x2f967)", "4chan", "tihs is a typo",
+    "print() and f()", "a | b | c", "x \\/ y and a /\\ b", "cat a.txt | grep ass|<tail", "(_)",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 

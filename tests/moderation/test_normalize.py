@@ -190,3 +190,16 @@ _OBFUSCATED = st.lists(st.sampled_from(
 @given(_OBFUSCATED)
 def test_offsets_are_consistent_on_obfuscated_text(text: str) -> None:
     _check_offsets(normalize(text), text)
+
+
+def test_same_length_readings_keep_every_offset() -> None:
+    from moderation.folding import fold, same_length_readings
+
+    for text in ("a cock-\ntail", "Analy- \n  sis", "you p|_|$$y", "dik|< and b()wj()b", "plain text", "f() | x"):
+        read = same_length_readings(text)
+        assert len(read) == len(text)
+    assert fold(same_length_readings("a cock-\ntail"))[0] == "a cocktail"
+    assert fold(same_length_readings("you p|_|$$y"))[0] == "you pu$$y"
+    assert same_length_readings("print() and f() | x") == "print() and f() | x"
+    assert same_length_readings("fuck-\nYou") == "fuck-\nYou"  # a new line in capitals is not a wrapped word
+
