@@ -128,7 +128,9 @@ _GLYPHS = {"|_|": "u", "(_)": "u", "|<": "k", "|)": "d", "|\\|": "n", "|-|": "h"
 _GLYPH = "|".join(re.escape(g) for g in sorted(_GLYPHS, key=len, reverse=True) if g != "()")
 # Letters drawn with two or three symbols (p|_|$$y, dik|<, b()wj()b) beside a letter; "()" only
 # between two letters, since f() and print() are code.
-_MULTI_LEET = re.compile(f"(?<=[^\\W\\d_])(?:{_GLYPH}|\\(\\)(?=[^\\W\\d_]))|(?<=[!(@$])(?:{_GLYPH})|(?:{_GLYPH})(?=[^\\W\\d_])")
+_NEAR = "[^\\W\\d_]|[!|+@$]"  # a letter, or a leet symbol that is one
+_MULTI_LEET = re.compile(f"(?<=[^\\W\\d_]|[!|+@$()])(?:{_GLYPH})|(?:{_GLYPH})(?={_NEAR})"
+                         f"|(?<={_NEAR})\\(\\)(?={_NEAR})")
 
 
 def glyph_letters(text: str) -> str:
@@ -136,7 +138,12 @@ def glyph_letters(text: str) -> str:
     fold() drops) to the same length, so offsets into `text` stay valid."""
     if "|" not in text and "()" not in text and "/\\" not in text and "\\/" not in text and "(_)" not in text:
         return text
-    return _MULTI_LEET.sub(lambda m: _GLYPHS[m.group()] + "\u00ad" * (len(m.group()) - 1), text)
+    read = _MULTI_LEET.sub(_glyph, text)
+    return read if read == text else _MULTI_LEET.sub(_glyph, read)  # again: d()|_| reads "du" first, then "dou"
+
+
+def _glyph(m: re.Match[str]) -> str:
+    return _GLYPHS[m.group()] + "\u00ad" * (len(m.group()) - 1)
 
 
 def unwrap_lines(text: str) -> str:

@@ -169,6 +169,7 @@ EXTRA: dict[str, tuple[str, str]] = {
     "toggaf": ("slur", H), "reggin": ("slur", H), "aggin": ("slur", H), "erohw": ("insult", M),
     "tuls": ("insult", M), "drater": ("insult", M), "kcid": ("insult", M), "yssup": ("sexual", M),
     "elohssa": ("insult", M), "dratsab": ("insult", M), "tawt": ("insult", M), "reknaw": ("insult", M),
+    "knihc": ("slur", H), "nrop": ("sexual", M), "zzij": ("sexual", M),
     # English chat uses it as an accusation (surge_toxicity_en.csv has two); Spanish phrases are exceptions
     "pedo": ("insult", M), "pedos": ("insult", M),
     # threats and incitement
