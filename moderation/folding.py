@@ -157,6 +157,9 @@ def unwrap_lines(text: str) -> str:
 def same_length_readings(text: str) -> str:
     """The readings that keep every offset: line-end hyphenation joined, letters drawn in symbols
     read (both padded with soft hyphens, which fold() drops)."""
-    if "|" not in text and "\\" not in text and "()" not in text and "(_)" not in text and "\n" not in text:
-        return text  # the common case: nothing to read (str.__contains__ beats one regex search)
-    return glyph_letters(unwrap_lines(text))
+    # the common case has nothing to read: a few str.__contains__ calls beat one regex search
+    if "\n" in text and "-" in text:
+        text = unwrap_lines(text)
+    if "|" in text or "()" in text or "\\" in text or "(_)" in text:
+        text = glyph_letters(text)
+    return text
