@@ -100,10 +100,11 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
         if len(folded) == len(raw):
             return folded.decode("ascii"), None, None
     t = s.translate(_FOLD)
-    if _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
+    top = max(t, default="")  # pictographs and regional indicators lie above U+2600: most texts have none
+    if top >= "\U0001f1e6" and _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
         t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) if c != " " else c
                                                 for c in m.group()), t)
-    if _EMOJI_IN_WORD.search(t):
+    if top >= "\u2600" and _EMOJI_IN_WORD.search(t):
         t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
     if _IRREGULAR.isdisjoint(s):
         return t, None, None
