@@ -46,6 +46,9 @@ def served_model(settings: Settings) -> str:
     return g.model
 
 
+FAILED_AUTH_PER_MINUTE = 30
+
+
 class AccessMiddleware:
     """Bearer key check and per-caller rate limit for /v1/* (and /metrics with `api.metrics_need_key`),
     before the body is read or parsed."""
@@ -55,6 +58,9 @@ class AccessMiddleware:
         self.ring = ring
         self.limiter = limiter
         self.metrics_need_key = metrics_need_key
+        # Key guessing: an address that keeps failing authentication is slowed down (429) while
+        # callers with a valid key are not affected.
+        self.failures = RateLimiter(FAILED_AUTH_PER_MINUTE)
 
     def _protected(self, path: str) -> bool:
         return path.startswith(PROTECTED_PREFIX) or (self.metrics_need_key and path == "/metrics")
@@ -71,6 +77,13 @@ class AccessMiddleware:
                                f"retry after {retry_after_header(wait)} s", code="rate_limit_exceeded",
                                headers={"Retry-After": retry_after_header(wait)})
         except ApiError as err:
+            if err.status == 401:
+                client = scope.get("client") or ("local", 0)
+                wait = self.failures.acquire(f"addr:{client[0]}")
+                if wait is not None:
+                    err = ApiError(429, "too many failed authentication attempts from this address; retry after "
+                                   f"{retry_after_header(wait)} s", code="auth_rate_limited",
+                                   headers={"Retry-After": retry_after_header(wait)})
             body = JSONResponse(error_body(err.message, err.type, param=err.param, code=err.code),
                                 status_code=err.status, headers=err.headers)
             await body(scope, receive, send)

@@ -378,3 +378,20 @@ def test_lone_surrogates_are_repaired_as_on_telegram(server: ApiServer, stream: 
     moderation = httpx.post(server.base_url + "/v1/moderations", headers=auth() | {"content-type": "application/json"},
                             content='{"input": ["\\ud800 lone", "fine"]}')
     assert moderation.status_code == 200 and len(moderation.json()["results"]) == 2
+
+
+def test_repeated_failed_keys_from_one_address_are_slowed_down(tmp_path: Path) -> None:
+    """Key guessing: after api.FAILED_AUTH_PER_MINUTE failures an address gets 429 with
+    Retry-After instead of another 401, while a valid key keeps working."""
+    from bot.api.app import FAILED_AUTH_PER_MINUTE
+
+    with api_server(make_settings(tmp_path)) as srv:
+        body = {"input": "hi"}
+        codes = [httpx.post(srv.base_url + "/v1/moderations", headers=auth(f"sk-guess-{i}"), json=body).status_code
+                 for i in range(FAILED_AUTH_PER_MINUTE + 3)]
+        assert codes[:FAILED_AUTH_PER_MINUTE] == [401] * FAILED_AUTH_PER_MINUTE
+        limited = httpx.post(srv.base_url + "/v1/moderations", headers=auth("sk-guess-x"), json=body)
+        assert limited.status_code == 429 and limited.json()["error"]["code"] == "auth_rate_limited"
+        assert int(limited.headers["Retry-After"]) >= 1
+        assert httpx.post(srv.base_url + "/v1/moderations", headers=auth(), json=body).status_code == 200
+
