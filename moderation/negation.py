@@ -45,6 +45,13 @@ _HINTS = ("n't", "n’t", "dont", "wont", "dnt", "isnt", "rent", "snt", "aint", 
           "untrue", "misconception", "wrong", "told", "tell", "said", "say", "call", "text", "messag", "wrote",
           "writ", "ask")
 _CLAUSE_CHARS = frozenset(".!?;:,()[]\"“”\n")
+# Right after a threat: it is about a game ("… in the next round", "… at chess", "… in Mario Kart").
+_GAMES = (r"fortnite|minecraft|mario kart|chess|battle royale|pvp|warzone|valorant|overwatch|smash|tekken|"
+          r"hide and seek|paintball|laser tag|dodgeball|trivia|scrabble|monopoly|uno|poker|call of duty")
+_IN_A_GAME = re.compile(
+    r"[ ,]*(?:\w+ ){0,3}?(?:(?:in|during) (?:the |this |our |a |the next |next |tonight'?s )?(?:next )?"
+    rf"(?:round|rounds|game|games|match|level|raid|lobby|multiplayer|arena|tournament|ranked|{_GAMES})"
+    rf"|at (?:{_GAMES}))\b", re.IGNORECASE)
 _SELF = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "me", "my", "myself", "we", "we're", "us"})
 _OTHER = frozenset({
     "you", "u", "you're", "youre", "ur", "your", "they", "they're", "theyre", "them", "he", "she", "he's",
@@ -89,6 +96,8 @@ def is_turned(text: str, m: Match) -> bool:
     if m.category == "insult":  # the commonest case: two words decide it
         return _insult_turned(text, m.start)
     window, other_too = rule
+    if m.category == "threat" and _IN_A_GAME.match(text, m.end, m.end + 60):
+        return True  # "I'm gonna kill you in the next round": a game, not a threat
     if not other_too:  # decided cheaply when no denial or reporting word is anywhere near
         head = text[max(0, m.start - 48):m.start].lower()
         if not any(h in head for h in _HINTS):

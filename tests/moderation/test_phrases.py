@@ -66,6 +66,8 @@ INNOCENT = [
     "my coworker keeps calling me stupid, how do I handle it?", "Suicidal ideation is a symptom of depression",
     "I don't want to die", "nobody deserves to die like that", "you don't deserve to die",
     "Take your shirt off the chair", "I don't want to live in London", "I took a bunch of pills for my cold",
+    "I'm going to kill you in the next round", "I'm gonna murder you in Mario Kart tonight",
+    "I'll hunt you down in the battle royale",
 ]
 
 
@@ -81,6 +83,7 @@ STILL_FLAGGED = [
     ("you know I want to die", "self-harm"), ("I'm telling you to kill yourself", "threat"),
     ("I've never met anyone as worthless as you", "insult"), ("you are not human, you are vermin", "insult"),
     ("I don't want to live anymore", "self-harm"), ("all immigrants are vermin", "hate"),
+    ("I will kill you at the game tonight", "threat"), ("I'll stab you at the match", "threat"),
 ]
 
 
