@@ -16,7 +16,7 @@ from dataclasses import replace
 from moderation.config import RegexSpec
 from moderation.folding import fold, same_length_readings
 from moderation.negation import drop_turned
-from moderation.normalize import has_split_letters, normalize
+from moderation.normalize import has_split_letters, normalize_folded
 from moderation.phrasebook import PHRASES
 from moderation.regexes import RegexStage
 from moderation.types import Match
@@ -72,11 +72,11 @@ class PhraseStage(RegexStage):
     def _scan_part(self, text: str) -> list[Match]:
         # Plain ASCII that holds no trigger word, and nothing that normalizing could turn into
         # letters (leet, repeated letters, letters split apart), has no match: skip normalizing.
-        folded = fold(text)[0]
+        folded, starts, ends = fold(text)
         if folded.isascii() and not self._wanted(folded) and _MAY_SPELL.search(folded) is None and (
                 not has_split_letters(folded)):
             return []
-        return self.scan_normalized(normalize(text))
+        return self.scan_normalized(normalize_folded(folded, starts, ends, len(text)))  # folded once
 
     def _scan_long(self, text: str) -> list[Match]:
         """A long text in overlapping parts: a phrase is short, while every pattern over every
