@@ -158,9 +158,4 @@ def unwrap_lines(text: str) -> str:
 def same_length_readings(text: str) -> str:
     """The readings that keep every offset: line-end hyphenation joined, letters drawn in symbols
     read (both padded with soft hyphens, which fold() drops)."""
-    # the common case has nothing to read: a few str.__contains__ calls beat one regex search
-    if "\n" in text and "-" in text:
-        text = unwrap_lines(text)
-    if "|" in text or "()" in text or "\\" in text or "(_)" in text:
-        text = glyph_letters(text)
-    return text
+    return glyph_letters(unwrap_lines(text))  # each returns at once when its sign is absent
