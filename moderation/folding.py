@@ -31,6 +31,7 @@ for _b in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
     _ASCII_BYTES[_b] = 32
 _ASCII_BYTES[ord("`")] = ord("'")
 _ASCII_TABLE = bytes(_ASCII_BYTES)
+_NON_ASCII = re.compile("([^\x00-\x7f]+)")
 
 
 def _strip_marks(s: str) -> str:
@@ -89,6 +90,7 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
+_IRREGULAR.update(map(chr, _ASCII_CC))  # dropped by the ASCII path, which skips the table
 
 
 def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
@@ -99,30 +101,54 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
         folded = raw.translate(_ASCII_TABLE, _ASCII_CC)
         if len(folded) == len(raw):
             return folded.decode("ascii"), None, None
-    t = s.translate(_FOLD)
-    top = max(t, default="")  # pictographs and regional indicators lie above U+2600: most texts have none
+    # ASCII runs by bytes (C speed), the other characters through the lazy table.
+    parts = _NON_ASCII.split(s)
+    dropped = False  # an ASCII control character
+    for k in range(0, len(parts), 2):
+        raw = parts[k].encode("ascii")
+        folded = raw.translate(_ASCII_TABLE, _ASCII_CC)
+        dropped = dropped or len(folded) != len(raw)
+        parts[k] = folded.decode("ascii")
+    wide = "".join(parts[1::2])
+    for k in range(1, len(parts), 2):
+        parts[k] = parts[k].translate(_FOLD)
+    t = "".join(parts)
+    top = max(wide.translate(_FOLD), default="")  # pictographs and regional indicators lie above U+2600: most texts have none
     if top >= "\U0001f1e6" and _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
         t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) if c != " " else c
                                                 for c in m.group()), t)
     if top >= "\u2600" and _EMOJI_IN_WORD.search(t):
         t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
-    if _IRREGULAR.isdisjoint(s):
+    odd = _IRREGULAR.intersection(s if dropped else wide)
+    if not odd:
         return t, None, None
+    # Runs of one-for-one characters map by ranges; only the odd ones are looked at singly.
+    at = sorted(i for c in odd for i in _positions(s, c))
     starts: list[int] = []
     ends: list[int] = []
-    for i, c in enumerate(s):
-        r = _FOLD[ord(c)]
-        k = len(r)
-        if k == 1:
-            starts.append(i)
-            ends.append(i + 1)
-        elif k == 0:
-            if ends:
-                ends[-1] = i + 1  # the previous kept character covers what was dropped after it
-        else:
+    prev = 0
+    for i in at:
+        starts.extend(range(prev, i))
+        ends.extend(range(prev + 1, i + 1))
+        k = len(_FOLD[ord(s[i])])
+        if k:
             starts.extend([i] * k)
             ends.extend([i + 1] * k)
+        elif ends:
+            ends[-1] = i + 1  # the previous kept character covers what was dropped after it
+        prev = i + 1
+    starts.extend(range(prev, len(s)))
+    ends.extend(range(prev + 1, len(s) + 1))
     return t, starts, ends
+
+
+def _positions(s: str, c: str) -> list[int]:
+    out = []
+    i = s.find(c)
+    while i >= 0:
+        out.append(i)
+        i = s.find(c, i + 1)
+    return out
 
 
 _GLYPHS = {"|_|": "u", "(_)": "u", "|<": "k", "|)": "d", "|\\|": "n", "|-|": "h", "/\\": "a", "\\/": "v", "()": "o"}

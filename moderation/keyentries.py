@@ -15,6 +15,7 @@ from moderation.wordlists import Term
 from pipeline.types import ConfigError
 
 SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
+RANK_OF = {sev.value: rank for sev, rank in SEV_RANK.items()}  # by a Match's severity string
 NONE, ALPHA, ALNUM = 0, 1, 2  # what may not touch a key's edge
 
 
@@ -27,7 +28,7 @@ class Entry:
     """One automaton value: a term or exception under one normalized key."""
 
     __slots__ = ("klen", "left", "right", "prefix_ok", "suffix_ok", "exact", "is_exception", "term",
-                 "masked", "masked_end", "specific")
+                 "masked", "masked_end", "specific", "rank", "fields")
 
     def __init__(self, key: str, term: Term, is_exception: bool, derived: bool = False) -> None:
         self.klen = len(key)
@@ -48,6 +49,8 @@ class Entry:
         self.exact = term.exact
         self.is_exception = is_exception
         self.term = term
+        self.rank = SEV_RANK[term.severity]
+        self.fields = (term.text, term.category, term.severity.value)  # a Match's first three
 
 
 def masked_preference(term: Term) -> tuple[bool, int, int, str]:

@@ -25,15 +25,16 @@ import ahocorasick
 
 from moderation.config import ModerationSettings
 from moderation.folding import same_length_readings
-from moderation.keyentries import ALNUM, ALPHA, NONE, SEV_RANK, Entry, derived_entries, term_key
+from moderation.keyentries import ALNUM, ALPHA, NONE, RANK_OF, SEV_RANK, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
-                                  has_split_letters, joinable_at_start, normalize_folded, trigger_words)
+                                  has_leet_split, has_split_letters, joinable_at_start, normalize_folded, trigger_words)
+from moderation.leet import read_leet
 from moderation.negation import TURNED_CATEGORIES, is_turned
 from moderation.phrases import PhraseStage
 from moderation.regexes import RegexStage
-from moderation.types import Match, ScanningStage, Severity, Stage
+from moderation.types import Match, ScanningStage, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 
 __all__ = ["INFLECTIONS", "KeywordStage", "RegexStage", "build_text_stages", "load_terms"]
@@ -47,6 +48,7 @@ _MAX_SUFFIX = max(map(len, INFLECTIONS))
 _STRICT_INFLECTIONS = frozenset({"s", "es", "ed", "ing", "in", "er", "ers", "y", "ies"})
 _MAX_EXTEND = 40  # longest compound a wildcard term reports as one word
 _MASK_ONLY = {MASK}
+_JOIN_ONLY = {JOINABLE}
 _SPACES = re.compile(" {2,}")
 _DIGIT = re.compile("[0-9]")
 _MASK_BLOCK = re.compile(r"(?<=[a-z])\*+(?=[a-z])")  # hidden letters between shown ones
@@ -82,6 +84,10 @@ class _Prose:
 
 def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
+
+
+def _position(m: Match) -> tuple[int, int]:
+    return m.start, m.end
 
 
 def _lo(a: Anchor) -> int:
@@ -229,6 +235,10 @@ class KeywordStage(ScanningStage):
         spelling wins a full tie. With `best` given, fills it and returns []."""
         if not hits:
             return []
+        name = self.name
+        if best is None and len(hits) == 1:
+            s, x, e = hits[0]
+            return [Match(*e.fields, *to_original(s, x), name)]
         own = best is None
         best = {} if best is None else best
         mine: dict[tuple[int, int], int] = {}  # spans set by this spelling: their specificity
@@ -236,13 +246,13 @@ class KeywordStage(ScanningStage):
             span = to_original(s, x)
             old = best.get(span)
             if old is not None:
-                rank, old_rank = SEV_RANK[e.term.severity], SEV_RANK[Severity(old.severity)]
+                rank, old_rank = e.rank, RANK_OF[old.severity]
                 if rank < old_rank or (rank == old_rank and (
                         span not in mine or e.specific <= mine[span])):
                     continue
             mine[span] = e.specific
-            best[span] = Match(e.term.text, e.term.category, e.term.severity.value, *span, self.name)
-        return sorted(best.values(), key=lambda m: (m.start, m.end)) if own else []
+            best[span] = Match(*e.fields, *span, name)
+        return sorted(best.values(), key=_position) if own else []
 
     def scan_normalized(self, norm: Normalized, original: str | None = None) -> list[Match]:
         """Matches over every spelling of an already normalized text (`original`: the text as
@@ -257,7 +267,7 @@ class KeywordStage(ScanningStage):
             self._matches(variant.span, self._hits(variant.text, prose=prose), best)
         if prose():
             self._masked(norm.masked_words(self._known), best)
-        return sorted(best.values(), key=lambda m: (m.start, m.end))
+        return sorted(best.values(), key=_position)
 
     def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
         """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside; a word
@@ -315,6 +325,9 @@ class KeywordStage(ScanningStage):
             if type(value) is list:
                 found.append((last, value))
         join = JOINABLE in kinds or joinable_at_start(t) or (MASK in kinds and has_split_letters(t))
+        if (join or leet) and kinds <= _JOIN_ONLY and "  " not in t and self._reads_as_written(t, leet, join):
+            # The triggers lead nowhere ("i i have", "2024"): the text is its only spelling.
+            return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
         if not leet and not join and kinds == _MASK_ONLY and "  " not in t:
             # Only a symbol inside a word (well-known, f#ck): the main spelling is the text.
             best: dict[tuple[int, int], Match] = {}
@@ -322,7 +335,7 @@ class KeywordStage(ScanningStage):
             self._matches(_identity, self._hits(t, found, prose=prose), best)
             if prose():
                 self._masked(masked_words(t, t, None, None, self._known), best)
-            return sorted(best.values(), key=lambda m: (m.start, m.end))
+            return sorted(best.values(), key=_position)
         if not leet and not kinds and not join and "  " in t and self._same_collapsed(t, found):
             return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
         if leet or kinds or join or "  " in t:
@@ -330,6 +343,17 @@ class KeywordStage(ScanningStage):
             return self.scan_normalized(normalize_folded(
                 t, None, None, len(text), (leet, join, RUN in kinds, MASK in kinds)), text)
         return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
+
+    @staticmethod
+    def _reads_as_written(t: str, leet: list[int], join: bool) -> bool:
+        """With no run, mask or double space in sight, does normalization leave `t` as it is?"""
+        if join and (has_split_letters(t) or has_leet_split(t)):
+            return False
+        if leet:
+            leet.sort()
+            main, alt, made_run = read_leet(t, leet)
+            return main == t and alt is None and not made_run
+        return True
 
     def _same_collapsed(self, t: str, found: list[tuple[int, object]]) -> bool:
         """With runs of spaces read as one, are the hits the same? (Then no phrase spans a run,

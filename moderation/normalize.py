@@ -28,8 +28,8 @@ from moderation.leet import read_leet
 from moderation.masks import MaskedWord, masked_words
 
 __all__ = ["JOINABLE", "MASK", "MASK_LEET", "RUN", "MaskSource", "Normalized", "Triggers", "fold",
-           "has_confusables", "has_split_letters", "joinable_at_start", "normalize", "normalize_folded",
-           "trigger_words"]
+           "has_confusables", "has_leet_split", "has_split_letters", "joinable_at_start", "normalize",
+           "normalize_folded", "trigger_words"]
 
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a plain character set
@@ -157,6 +157,11 @@ def _triggers(t: str) -> Triggers:
 def has_split_letters(t: str) -> bool:
     """Single letters split by separators (f.u.c.k, s.h-i_t) anywhere in folded text `t`."""
     return _JOIN.search(t) is not None
+
+
+def has_leet_split(t: str) -> bool:
+    """Single letters and leet characters split by one separator (5.h.1.t) in folded text `t`."""
+    return _LEET_JOIN.search(t) is not None
 
 
 def joinable_at_start(t: str) -> bool:
