@@ -55,10 +55,6 @@ _MASK_BLOCK = re.compile(r"(?<=[a-z])\*+(?=[a-z])")  # hidden letters between sh
 
 
 
-def _touches(ch: str, kind: int) -> bool:
-    return ch.isalpha() if kind == ALPHA else ch.isalnum() if kind == ALNUM else False
-
-
 def _bold(t: str, i: int) -> bool:
     """Does the chunk holding t[i] open with "**" (markdown bold: **word**, not a masked end)?
     Looks back at most 64 characters, so a long run without spaces stays linear."""
@@ -193,13 +189,13 @@ class KeywordStage(ScanningStage):
                 if e.masked and ((e.masked_end and ((j < n and t[j] == "*") or _bold(t, i))) or (
                         prose is not None and not prose())):
                     continue
-                if i > 0 and _touches(t[i - 1], e.left):
+                if i > 0 and e.left and (t[i - 1].isalpha() if e.left == ALPHA else t[i - 1].isalnum()):
                     if not e.prefix_ok:
                         continue
                     floor = max(0, i - _MAX_EXTEND)
                     while start > floor and t[start - 1].isalpha():
                         start -= 1
-                if j < n and (t[j].isalpha() or _touches(t[j], e.right)):
+                if j < n and (t[j].isalpha() or (e.right == ALNUM and t[j].isalnum())):
                     if e.suffix_ok or e.right == NONE:
                         cap = min(n, j + _MAX_EXTEND)
                     elif e.exact:
