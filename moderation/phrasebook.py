@@ -7,114 +7,33 @@ readings out: negations ("I'd never hurt you"), errands ("I'll shoot you an emai
 clumsiness ("cut myself while cooking"), figures of speech ("I just die laughing"). Each
 carries its trigger words (every match holds them: texts without them skip the pattern) and
 examples that tests run through the stage.
+
+The table is in two halves: this module's, and moderation.phrasebook_more's (shapes added
+later); both are built from the words in moderation.phrasebook_words. PHRASES is the whole.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from moderation.types import Severity
+from moderation.phrasebook_more import MORE_PHRASES
+from moderation.phrasebook_words import (_ADJ, _ADV, _BODY_WORDS, _CLAUSE_END, _DEHUMANIZING, _DIE_WORDS, _DRUGS, _END,
+                                         _GROUP, _H, _HARM_BODY, _INTENT, _KILL, _KILL_WORDS, _M, _NOT_ERRAND, _NOUN,
+                                         _NOUN_WORDS, _SELF_HARM, _SOON, _W_ADJ, _W_DEHUMANIZING, _W_GROUP, _W_INTENT,
+                                         _W_YOU, _WISH, _YOU_ARE, YOU, YOUR, YOURSELF, Phrase, _any, _forms)
 
 __all__ = ["PHRASES", "Phrase"]
-
-
-class Phrase(NamedTuple):
-    name: str
-    category: str
-    severity: Severity
-    # Words that every match holds: "a b & c d | e" = (a or b) and (c or d), or else e.
-    triggers: str
-    pattern: str
-    examples: tuple[str, ...]
-
-
-def _any(words: list[str]) -> str:
-    return "(?:" + "|".join(words) + ")"
-
-
-def _forms(words: list[str], *endings: str) -> str:
-    return " ".join(w + e for w in words for e in ("", *endings))
-
-
-_H, _M = Severity.HIGH, Severity.MEDIUM
-_END = r"(?![\w'-])"  # a word end that "u-boat" or "you'd" does not pass
-YOU = r"(?:you|u|ya|yu|y'?all|you guys|you all|ye)"
-YOUR = r"(?:your|ur|yer)"
-YOURSELF = r"(?:yourself|urself|your ?self|yourselves|ur ?self)"
-_YOU_ARE = r"(?:you'?re|you are|youre|ur|u r|u are)"
-_ADV = (r"(?:(?:fucking|really|literally|actually|just|totally|seriously|personally|gladly|happily|slowly|so"
-        r"|finally) )?")
-# Someone announcing what they will do (no negation can sit between the parts).
-_INTENT = (r"(?:i'?ll|i will|i shall|i'?m (?:going to|gonna|gon|about to|coming to)|im (?:going to|gonna)"
-           r"|i am (?:going to|gonna|about to|coming to)|i'?mma|ima|i want to|i wanna|i swear i'?ll|gonna"
-           r"|we'?ll|we will|we'?re (?:going to|gonna)|we are (?:going to|gonna)|let me|lemme"
-           r"|i can'?t wait to|(?:some ?one|some ?body) (?:should|needs to|will|is going to|gonna)"
-           r"|(?:i )?(?:hope|wish|pray) (?:some ?one|some ?body|they|he|she)(?: will| would|'?d)?|i'?d love to"
-           r"|i would love to)")
-_W_INTENT = ("ll will shall going gonna gon about coming imma ima mma want wanna swear let lemme wait should needs"
-             " hope wish pray love")
-_W_YOU = "you u ya yu yall all guys ye"
-_KILL_WORDS = ("kill murder stab strangle behead decapitate lynch rape torture slaughter butcher dismember execute"
-               " drown poison smother suffocate maim mutilate gut eviscerate shoot hang choke hurt kidnap gas"
-               " burn end").split()
-_KILL = _any(_KILL_WORDS) + "(?:s|es)?"
-# "shoot you an email", "hang you a picture", "burn you a copy": an errand, not a threat.
-_NOT_ERRAND = (r"(?! (?:an?|the(?! (?:minute|moment|second|instant|next time|first chance))|some|my|our|his|her|their|this|that|those|these|over|back|out|off|up|down"
-               r"|in|into|on|at|for|with|to|a line|one)\b)")
-_BODY_WORDS = ("leg legs knee knees kneecap kneecaps neck face jaw skull skulls head teeth nose arm arms finger"
-               " fingers spine ribs bone bones throat brain brains guts eye eyes windpipe").split()
-_HARM_BODY = (r"(?:break|snap|smash|bash|crack|cave|kick|punch|rip|tear|cut|slit|blow|knock|stomp|bust|gouge"
-              r"|crush|shatter|slash|pull)(?:s)?")
-_SELF_HARM = (r"(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|starve|starving|kill|killing|poison"
-              r"|poisoning|hang|hanging|drown|drowning|off|offing|unalive|unaliving|hit|hitting|scratch"
-              r"|scratching|punch|punching)")
-_SOON = (r"(?:(?:going to|gonna|about to|thinking (?:about|of)|planning (?:to|on)|trying to|ready to|tempted to"
-         r"|considering|want to|wanna|need to|just|really|literally|seriously|finally|so close to|been) )?")
-_WISH = r"(?:'d|'ll)? ?(?:(?:all|both|just|slowly|painfully|would|will|'?d|to|finally|fucking|actually|never) )?"
-_DRUGS = ("tylenol paracetamol acetaminophen advil ibuprofen aspirin xanax benadryl oxy oxycodone insulin"
-          " sleeping").split()
-_DIE_WORDS = ("die dies died killed shot stabbed murdered raped run hit cancer aids hanged lynched beheaded rot"
-              " burn suffer drown choke starve perish bleed wake").split()
-_NOUN_WORDS = ("pig cow freak loser clown slob creep trash garbage scum rat worm maggot parasite vermin failure"
-               " idiot moron whale hag subhuman degenerate imbecile troll cockroach leech mistake abomination"
-               " coward").split()
-_NOUN = (_any(_NOUN_WORDS) + r"s?|excuse for a (?:human|man|woman|person)|(?:sack|bag|waste|piece) of \w+")
-_W_ADJ = ("fat ugly pathetic worthless useless disgusting stupid dumb filthy brainless braindead fucking sorry"
-          " miserable lazy smelly nasty vile gross creepy ignorant inbred retarded spineless little repulsive"
-          " hideous absolute complete total utter")
-_ADJ = _any(_W_ADJ.split())
-_GROUP_ITEMS = ("jews|jewish people|muslims|muslim people|christians|catholics|mormons|hindus|sikhs|buddhists"
-                "|atheists|blacks|black people|whites|white people|asians|arabs|africans|mexicans|latinos|hispanics"
-                "|indians|chinese|pakistanis|palestinians|israelis|immigrants|migrants|refugees|foreigners|gypsies"
-                "|roma|gays|gay people|lesbians|homosexuals|trans people|transgender people|women|females|men|old"
-                " people|disabled people|the disabled|autistic people|poor people|fat people|those people|these"
-                " people|their kind|your kind|you people").split("|")
-_GROUP = _any(_GROUP_ITEMS)
-_W_GROUP = " ".join(sorted({w for item in _GROUP_ITEMS for w in item.split()} - {"the", "their", "your", "you"}))
-_DEHUMANIZING_ITEMS = ("vermin|animals|subhuman|sub-human|rats|cockroaches|roaches|parasites|leeches|savages|apes"
-                       "|monkeys|pigs|dogs|bugs|insects|lice|locusts|snakes|demons|a (?:cancer|disease|plague|virus"
-                       "|infestation|pest|burden)|terrorists|rapists|thieves|criminals|inferior|genetically inferior"
-                       "|less evolved|not (?:really |even )?human|mentally ill|filth|trash|garbage|scum|predators"
-                       "|pedophiles|primitive|dirty|disgusting|freaks|an abomination|evil").split("|")
-_DEHUMANIZING = _any(_DEHUMANIZING_ITEMS)
-_W_DEHUMANIZING = ("vermin animals subhuman sub human rats cockroaches roaches parasites leeches savages apes monkeys"
-                   " pigs dogs bugs insects lice locusts snakes demons cancer disease plague virus infestation pest"
-                   " burden terrorists rapists thieves criminals inferior evolved ill filth trash garbage scum"
-                   " predators pedophiles primitive dirty disgusting freaks abomination evil")
-_CLAUSE_END = r"(?= *(?:[.!?,;:]|$|already|now|pls|please|plz|lol|lmao|seriously))"
 
 PHRASES: list[Phrase] = [
     # -- threats ------------------------------------------------------------------------
     Phrase("threat: violence against you", "threat", _H,
-           _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es") + " & " + _W_YOU,
+           _forms(_KILL_WORDS, "s", "es") + " & " + _W_INTENT + " & " + _W_YOU,
            rf"\b{_INTENT} {_ADV}{_KILL}(?: and \w+)? {YOU}{_END}{_NOT_ERRAND}",
            ("I'll shoot you", "i hope someone finally kills you", "someone needs to end you", "I'll sh00t you")),
     Phrase("threat: violence against your family", "threat", _H,
-           _W_INTENT + " & " + _forms(_KILL_WORDS, "s", "es") + " & your ur yer",
+           _forms(_KILL_WORDS, "s", "es") + " & " + _W_INTENT + " & your ur yer",
            rf"\b{_INTENT} {_ADV}{_KILL} {YOUR} (?:family|kids|children|wife|husband|mother|mom|mum|dad|father"
            r"|sister|brother|son|daughter|dog|whole family)" + _END,
            ("we will kill your family",)),
-    Phrase("threat: harm to your body", "threat", _H, _W_INTENT + " & " + " ".join(_BODY_WORDS) + " body",
+    Phrase("threat: harm to your body", "threat", _H, " ".join(_BODY_WORDS) + " body & " + _W_INTENT,
            rf"\b{_INTENT} {_ADV}{_HARM_BODY}(?: in| out| off)? (?:{YOUR} (?:\w+ )?"
            + _any(_BODY_WORDS) + rf"(?:\b|(?= in))|every bone in {YOUR} body\b)",
            ("I'm going to break your legs", "imma break every bone in your body",
@@ -135,8 +54,8 @@ PHRASES: list[Phrase] = [
             "I'll throw acid in your face", "I'll choke the life out of you", "I'll make you suffer slowly", "I'm going to run you over with my truck",
             "one more word and I'll put you in the ground", "i swear ill put you six feet under")),
     Phrase("threat: you will not survive", "threat", _H,
-           "not never won aren ain & live make walking walk survive | end be wind & ditch bag coffin casket morgue"
-           " grave six straw dental | dead & before by soon tomorrow tonight next within",
+           "live make walking walk survive & not never won aren ain | ditch bag coffin casket morgue grave six straw"
+           " dental & end be wind | dead & before by soon tomorrow tonight next within",
            rf"\b{YOU}(?:'ll| will|'re gonna|'re going to| are going to| are gonna) be dead (?:before|by|soon|tomorrow"
            r"|tonight|next|within)\b"
            rf"|\b{YOU}(?:'re| are| will|'ll)? (?:not|never|won'?t|will not|aren'?t|ain'?t) (?:gonna |going to )?"
@@ -199,7 +118,7 @@ PHRASES: list[Phrase] = [
            "should need needs deserve deserves ought oughta better & die dead exist existing alive killed shot"
            " hanged executed gassed exterminated beaten stabbed tortured raped burned murdered put yourself urself"
            " self yourselves breathing live breathe"
-           " | why & alive",
+           " | alive & why",
            rf"\b{YOU} (?:should|need to|needs to|deserve to|deserves to|ought to|oughta|better) "
            rf"(?:(?:just|all|go|really|fucking|seriously|honestly) )*(?:die|be dead|drop dead|not exist"
            rf"|not be alive|cease to exist|stop existing|stop breathing|be (?:killed|shot|hanged|executed|gassed"
@@ -230,11 +149,13 @@ PHRASES: list[Phrase] = [
            r"|dying|ending it)\b",
            ("do everyone a favor and die", "why don't you do everyone a favor and end it", "eat a bullet",
             "swallow a bullet", "you'd be doing us all a service if you died")),
-    Phrase("threat: nobody would miss you", "threat", _M, "nobody no noone single & miss mourn care cry notice",
+    Phrase("threat: nobody would miss you", "threat", _M, "miss mourn care cry notice & nobody no noone single",
            rf"\b(?:no ?one|nobody|no body|not a single (?:person|soul)) (?:would|will|is going to|gonna|'?d|'?ll)"
            rf" (?:even )?(?:(?:miss|mourn|care about|cry for|notice) {YOU}(?! (?:if you (?:left|moved|quit)))\b"
-           rf"|(?:cry|care|notice) if {YOU} (?:died|die|were dead|was dead|disappeared)\b)",
-           ("nobody would miss you if you died", "nobody would cry if you died tomorrow")),
+           rf"|(?:cry|care|notice) if {YOU} (?:died|die|were dead|was dead|disappeared|(?:were|was) gone(?! for)"
+           r"|vanished|killed yourself)\b)",
+           ("nobody would miss you if you died", "nobody would cry if you died tomorrow",
+            "no one would notice if you were gone")),
     Phrase("threat: better off without you", "threat", _M, "better happier & without died dead gone killed exist",
            rf"\b(?:the world|world|everyone|everybody|we|they|your family|earth|society) (?:would|will|'?d) be "
            rf"(?:a )?(?:better|happier|better off)(?: place)? (?:off )?(?:without {YOU}\b(?! (?:around|here|in (?:the"
@@ -254,7 +175,7 @@ PHRASES: list[Phrase] = [
            r"|to sleep|laughing|with (?:a|the) (?:knife|kitchen|razor) (?:while|when)))",
            ("I'm going to cut myself tonight", "I keep hitting myself when I'm angry")),
     Phrase("self-harm: hurting myself again", "self-harm", _H, "myself & again purpose deliberately intentionally"
-           " | been started keep kept began & cutting harming self burning | relapsed | deeper",
+           " | cutting harming self burning & been started keep kept began | relapsed | deeper",
            r"\bi (?:cut|burned|burnt|hurt|hit|scratched|harmed) myself (?:with (?:a|the) (?:lighter|razor|blade"
            r"|knife) )?(?:again|on purpose|deliberately|intentionally)\b"
            r"|\b(?:i(?:'ve| have)?|ive) (?:been |started |keep |kept |began )(?:cutting|self[- ]?harming|burning myself"
@@ -290,15 +211,21 @@ PHRASES: list[Phrase] = [
            ("I'm going to overdose", "im gonna end it tonight", "I'm going to jump from the roof of my building")),
     Phrase("self-harm: an attempt", "self-harm", _H,
            "took swallowed downed ate drank tried attempted & pills tablets meds medication painkillers cabinet"
-           " overdose od myself life " + " ".join(_DRUGS),
+           " overdose od myself life bottle " + " ".join(_DRUGS),
+           # A count of 1-4 is a dose ("I took 2 tylenol before bed"), and so are all my pills of the day.
            r"\bi (?:just )?(?:took|swallowed|downed|ate|drank) (?:(?:a (?:bunch|handful|whole bottle|bottle|lot)"
-           r"|all|everything|the whole bottle|\d+|too many)(?: of)?(?: my| the)? (?:\w+ )?(?:pills|tablets|meds"
-           r"|medication|painkillers|" + "|".join(_DRUGS) + r")|everything in the medicine cabinet|a bottle of \w+ with my (?:pills|meds))"
-           r"\b(?! (?:for|to help|because|as prescribed))"
+           r"|all(?! (?:of )?my (?:\w+ )?(?:pills|meds|medication|tablets) (?:today|this morning|this evening|on time"
+           r"|as usual))|everything|the whole bottle|(?:[1-9]\d+|[5-9])(?! ?(?:mg|mcg|ml|g|milligrams?)\b)|too many)"
+           r"(?: of)?(?: my| the)? (?:\w+ )?(?:pills|tablets|meds|medication|painkillers|" + "|".join(_DRUGS) + r")"
+           r"|everything in the medicine cabinet|a bottle of \w+ with my (?:pills|meds))"
+           r"\b(?! (?:for|to help|because|as prescribed|as (?:usual|directed|instructed|always)|like (?:the|my) doctor"
+           r"|over|throughout|during|in total|on time|with (?:food|breakfast|lunch|dinner|a meal|water)))"
+           r"|\bi (?:just )?(?:took|swallowed) (?:the|a) whole bottle(?= *(?:[.!,;]|$| tonight| just now| earlier"
+           r"| an hour ago))"
            r"|\bi (?:tried|attempted) to (?:overdose|od|kill myself|end my life|hang myself)\b",
            ("I took a bunch of pills", "i took 30 of my sleeping pills",
             "I just swallowed everything in the medicine cabinet", "i tried to overdose last week",
-            "I just took 40 tylenol")),
+            "I just took 40 tylenol", "I took 30 pills", "I took the whole bottle", "I took all my pills")),
     Phrase("self-harm: preparations", "self-harm", _H,
            "suicide goodbye & note letter | edge ledge railing | gun rope pills razor blade & end"
            " | easiest painless quickest fastest best & way | wrist wrists | enough & wake die myself end overdose",
@@ -311,7 +238,7 @@ PHRASES: list[Phrase] = [
            ("I've written my goodbye letter", "I'm standing on the edge of the bridge right now",
             "I bought a gun to end things", "I've been researching the easiest way to die",
             "i bought pills, enough to not wake up")),
-    Phrase("self-harm: nobody would care", "self-harm", _H, "nobody no noone & care notice miss cry give",
+    Phrase("self-harm: nobody would care", "self-harm", _H, "care notice miss cry give & nobody no noone",
            r"\b(?:no ?one|nobody|no body|noone) (?:would|will|'d|even) (?:\w+ )?(?:care|notice|miss me|cry"
            r"|give a \w+) (?:if|when|once|after) i(?:'m| am)? (?:died|die|was gone|were gone|gone|disappeared"
            r"|killed myself|was dead|were dead|dead|ended it)\b",
@@ -329,7 +256,7 @@ PHRASES: list[Phrase] = [
            ("i just want to disappear forever", "i wanna sleep and never wake up",
             "I wish I could go to sleep and never wake up")),
     Phrase("self-harm: not wanting to live", "self-harm", _H,
-           "don dont not & want & exist wake alive live go | see & point reason"
+           "exist wake alive live go & want & don dont not | point reason & see"
            " | reason & here live go keep",
            r"\bi (?:don'?t|do not|dont) want to (?:exist|wake up|be alive|live|go on)"
            r"(?: anymore| any more| any longer| tomorrow| again| ever|(?= *(?:[.!]|$)))"
@@ -344,10 +271,12 @@ PHRASES: list[Phrase] = [
            ("send nudes", "dm me your nudes or I'll leak your address")),
     Phrase("grooming: asking for pictures", "grooming", _H,
            "underwear bra panties bikini lingerie clothes swimsuit pyjamas pajamas shower towel body chest boobs"
-           " butt feet legs privates naked nude touching playing fingering",
+           " butt feet legs privates naked nude touching playing fingering | pic pics picture pictures photo photos selfie"
+           " selfies video videos vid vids & shirt pants shorts",
            r"\b(?:send|show|give|take) (?:me )?(?:a |some |more )?(?:pics?|pictures?|photos?|selfies?|videos?"
-           r"|vids?) (?:of )?(?:you|ur|your|yourself|u) ?(?:\w+ )?(?:in|without) (?:your |ur |a )?(?:underwear|bra"
-           r"|panties|bikini|lingerie|clothes|swimsuit|pyjamas|pajamas|the shower|a towel)\b"
+           r"|vids?) (?:of )?(?:you|ur|your|yourself|u) ?(?:\w+ )?(?:(?:in|without) (?:your |ur |a )?(?:underwear|bra"
+           r"|panties|bikini|lingerie|clothes|swimsuit|pyjamas|pajamas|the shower|a towel)|without (?:your |ur |a )?"
+           r"(?:shirt|pants|shorts)|with (?:no (?:shirt|pants)|(?:your|ur) (?:shirt|pants) off))\b"
            r"|\bsend (?:me )?(?:a |some )?(?:pics?|pictures?|photos?|selfies?) of (?:ur|your) (?:body|chest|boobs"
            r"|butt|ass|feet|legs|privates)\b"
            r"|\b(?:see|look at) (?:you|u) (?:naked|nude|without (?:clothes|your clothes|anything on)|in (?:a |your"
@@ -356,7 +285,7 @@ PHRASES: list[Phrase] = [
            r" (?:yourself|urself)\b",
            ("send me pics of you in your underwear", "send me a pic of ur body, no one will see it",
             "lemme see u in a bikini", "I want to see you without clothes",
-            "send me a video of you touching yourself")),
+            "send me a video of you touching yourself", "send me a picture of you without your shirt")),
     Phrase("grooming: undressing", "grooming", _H,
            "take & off & shirt pants clothes bra panties underwear top skirt | show & under | wearing & now rn"
            " | home & alone | lap & sit | private & somewhere | puberty | bra & size | parents & asleep home around"
@@ -371,7 +300,7 @@ PHRASES: list[Phrase] = [
            ("can you turn on your camera and take your shirt off", "take off your pants for me baby",
             "what are you wearing right now?", "are you home alone? how old are you", "come sit on my lap")),
     Phrase("grooming: secrecy and age", "grooming", _H,
-           "tell need & parents mom mum dad mother father | delete & messages message chats chat conversation"
+           "parents mom mum dad mother father & tell need | delete & messages message chats chat conversation"
            " conversations | mature pretty hot sexy grown cute beautiful & for & 8 9 10 11 12 13 14 15 eleven twelve"
            " thirteen fourteen fifteen | robux vbucks bucks money cards & show send take",
            r"\b(?:don'?t|dont|do not) tell (?:your|ur) (?:parents|mom|mum|dad|mother|father) (?:about (?:us|our"
@@ -393,17 +322,17 @@ PHRASES: list[Phrase] = [
            r"|another)\b",
            ("I have pics of you and I'll send them to your school unless you send more",)),
     # -- hate ----------------------------------------------------------------------------------
-    Phrase("hate: dehumanizing a group", "hate", _M, _W_GROUP + " & are is r & " + _W_DEHUMANIZING,
+    Phrase("hate: dehumanizing a group", "hate", _M, _W_DEHUMANIZING + " & " + _W_GROUP + " & are is r",
            rf"\b{_GROUP} (?:are|r|is) (?:all |just |nothing but |basically |literally |a bunch of |like )?"
            rf"(?:\w+ )?{_DEHUMANIZING}\b",
            ("immigrants are vermin who should be exterminated", "Muslims are all terrorists",
             "black people are subhuman", "Jews are a cancer", "refugees are cockroaches crawling into our land",
             "Asians are bugs", "Disabled people are a burden and should be put down")),
-    Phrase("hate: violence against a group", "hate", _H, _W_GROUP + " & should must need deserve ought"
-           " & exterminated gassed killed eradicated wiped deported sterilized locked removed hanged shot burned"
-           " executed put die breed exist live vote | exterminate gas kill eradicate wipe cleanse purge sterilize & " + _W_GROUP
+    Phrase("hate: violence against a group", "hate", _H, "exterminated gassed killed eradicated wiped deported"
+           " sterilized locked removed hanged shot burned executed put die breed exist live vote & should must need"
+           " deserve ought & " + _W_GROUP + " | exterminate gas kill eradicate wipe cleanse purge sterilize & " + _W_GROUP
            + " | camps ovens cleanse hitler holocaust breed death"
-           " inferior | good & dead | kind & allowed | burn & mosque synagogue church temple gurdwara",
+           " inferior | dead & good | kind & allowed | burn & mosque synagogue church temple gurdwara",
            rf"\b{_GROUP} (?:should|must|need to|deserve to|ought to) (?:all )?(?:be )?(?:exterminated|gassed|killed"
            r"|eradicated|wiped out|deported|sterilized|locked up|removed|hanged|shot|burned|executed|put down"
            r"|burned alive|die|die off|not be"
@@ -448,9 +377,9 @@ PHRASES: list[Phrase] = [
            ("you are pathetic", "you're trash", "you're human garbage", "you're a joke and nobody takes you seriously",
             "ur so ugly even ur mom can't look at u", "you're a failure and always will be")),
     Phrase("insult: nobody loves you", "insult", _M,
-           "nobody no & ever & love loved want wanted like liked | everyone everybody all & hates hate"
+           "ever & nobody no & love loved want wanted like liked | hates hate & everyone everybody all"
            " | ashamed embarrassed disappointed"
-           " | wonder & left | iq | existence | as & worthless pathetic ugly stupid useless gross disgusting & " + _W_YOU,
+           " | wonder & left | iq | existence | worthless pathetic ugly stupid useless gross disgusting & as & " + _W_YOU,
            rf"\b(?:no ?one|nobody) (?:has ever|will ever|could ever|would ever|ever) (?:love|loved|want|wanted|like"
            rf"|liked) {YOU}\b|\b(?:everyone|everybody|we all) (?:here |in (?:this|the) (?:server|chat|group|class)"
            rf" )?(?:hates|hate) {YOU}\b|\b{YOUR} (?:parents|mom|mum|dad|family) (?:must be|are|is) (?:so )?"
@@ -465,3 +394,5 @@ PHRASES: list[Phrase] = [
            r"\bwaste of (?:oxygen|skin|sperm|carbon|a human being|genes)\b",
            ("what a useless waste of oxygen",)),
 ]
+# The second half of the table: shapes added since (moderation.phrasebook_more).
+PHRASES += MORE_PHRASES
