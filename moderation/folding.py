@@ -1,22 +1,27 @@
 """The first normalization step: NFKC, casefold, invisible/format characters dropped, combining
 marks dropped (ü → u), every dash → "-", whitespace → " ", look-alike Latin letters (ø, ł, small
-capitals) → ASCII, regional-indicator letters spelling a word (🇫🇺🇨🇰) → ASCII, with a
-per-character map back to the original when lengths differ."""
+capitals, upside-down ɟɔʞ) → ASCII, enclosed letters (⒜, 🅐, 🅰) → one ASCII letter each,
+regional-indicator letters spelling a word (🇫🇺🇨🇰) → ASCII, pictographs between letters (f🤬ck,
+f⭐ck) → "*", with a per-character map back to the original when lengths differ."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, INVISIBLE as _INVISIBLE,
-                                 LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT, SYMBOL_LETTERS)
+from moderation.charmaps import (APOSTROPHES as _APOSTROPHES, BEFORE_NFKC as _BEFORE_NFKC,
+                                 INVISIBLE as _INVISIBLE, LATIN_EXTRA, PUNCTUATION_LOOKALIKES as _PUNCT,
+                                 SYMBOL_LETTERS)
 
 __all__ = ["fold", "glyph_letters", "same_length_readings", "unwrap_lines"]
 
 _CACHE_MAX = 200_000
 _LATIN_EXTRA = {**LATIN_EXTRA, **SYMBOL_LETTERS}
-# Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t): read them as "*".
-_EMOJI_IN_WORD = re.compile("(?<=[a-z])[\u2600-\u27bf\U0001f000-\U0001faff]+(?=[a-z])")
+# Pictographs between two letters hide letters as "*" does (f🤬ck, sh💩t, f⭐ck): read them as "*".
+# Arrows, ™ and ® are not among them (A→B, Brand™name); ⒜ (U+249C) and ① are a letter and a digit
+# by then.
+_PICTOGRAPHS = "\u2300-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_PICTOGRAPH_RUN = re.compile(f"[{_PICTOGRAPHS}]+")  # a leading class: sre skips to it fast
 # Regional-indicator letters spell words (🇫🇺🇨🇰, 🇹 🇼 🇦 🇹) in runs of three or more; a pair is a flag.
 _REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff](?: ?[\U0001f1e6-\U0001f1ff]){2,}")
 # A word broken at a line end by a hyphen ("cock-\ntail", "Analy-\nsis"): the next line goes on in lower case.
@@ -62,6 +67,8 @@ def _fold_char(c: str) -> str:
         return "'"
     if c in _PUNCT:
         return _PUNCT[c]
+    if c in _BEFORE_NFKC:
+        return _BEFORE_NFKC[c]
     s = _strip_marks(_strip_marks(unicodedata.normalize("NFKC", c)).casefold())
     out = []
     for ch in s:
@@ -113,12 +120,12 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
     for k in range(1, len(parts), 2):
         parts[k] = parts[k].translate(_FOLD)
     t = "".join(parts)
-    top = max(wide.translate(_FOLD), default="")  # pictographs and regional indicators lie above U+2600: most texts have none
+    top = max(wide.translate(_FOLD), default="")  # pictographs and regional indicators lie above U+2300: most texts have none
     if top >= "\U0001f1e6" and _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
         t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) if c != " " else c
                                                 for c in m.group()), t)
-    if top >= "\u2600" and _EMOJI_IN_WORD.search(t):
-        t = _EMOJI_IN_WORD.sub(lambda m: "*" * len(m.group()), t)  # one for one: offsets unchanged
+    if top >= "\u2300":
+        t = _pictographs_in_words(t)
     odd = _IRREGULAR.intersection(s if dropped else wide)
     if not odd:
         return t, None, None
@@ -140,6 +147,24 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
     starts.extend(range(prev, len(s)))
     ends.extend(range(prev + 1, len(s) + 1))
     return t, starts, ends
+
+
+def _pictographs_in_words(t: str) -> str:
+    """`t` with each run of pictographs between two letters read as "*" (one for one: offsets
+    unchanged)."""
+    pieces: list[str] = []
+    pos = 0
+    n = len(t)
+    for m in _PICTOGRAPH_RUN.finditer(t):
+        a, b = m.span()
+        if a and b < n and "a" <= t[a - 1] <= "z" and "a" <= t[b] <= "z":
+            pieces.append(t[pos:a])
+            pieces.append("*" * (b - a))
+            pos = b
+    if not pieces:
+        return t
+    pieces.append(t[pos:])
+    return "".join(pieces)
 
 
 def _positions(s: str, c: str) -> list[int]:

@@ -37,6 +37,8 @@ _LETTERISH_MASKED = _LETTERISH | _MASKS
 _LEET_ANY = re.compile(f"[{_LEET_CHARS}]")
 _HAS_LETTER = re.compile("[a-z]")
 _RUN3 = re.compile("([a-z])\\1\\1+")
+# Single letters between pipes (f|u|c|k, |b|i|t|c|h|) are a word split by "|", joined later; not leet.
+_PIPED = re.compile("\\|?[a-z](?:\\|[a-z]){2,}\\|?")
 
 
 def _edge_digits(run: str) -> bool:
@@ -63,6 +65,8 @@ def read_leet(t: str, positions: list[int]) -> tuple[str, str | None, bool]:
         nonlocal made_run
         tok = t[start:end]
         n = len(tok)
+        if "|" in tok[:2] and _PIPED.fullmatch(tok):
+            return tok
         final_t = n >= 4 and tok[-1] == "+" and tok[-2] in _LEETISH  # shi+, cun+: a final "+" reads t
         # +w@t: a first "+" reads t only beside other leet ("+watch the diff", "+water" are prose)
         first_t = n >= 4 and tok[0] == "+" and tok[1] in _LEETISH and _LEET_ANY.search(tok, 1) is not None

@@ -14,7 +14,10 @@ the main spelling alone. Where a run's symbols may also be ordinary separators (
 and always in the joined spelling, the hit must moreover be the whole word with at most a
 common inflection, so "push-to-talk" does not read as "sh*t" nor "push-it" as "shit". Ordinary
 compounds (well-known: single separators between parts of four or more letters), ellipses,
-@mentions, e-mail addresses and URLs are left alone.
+@mentions, e-mail addresses and URLs are left alone. "&" and "<" (f&ck, fu<k) mask letters only
+where the masked word is known to the caller (AT&T, R&D, Q&A, a<b, i<n are not), and give no
+joined spelling. A trailing mask longer than the four letters a derived key hides
+(mother******) is read as hiding a common ending too, when the word so read is known.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Callable, NamedTuple
 
-from moderation.charmaps import MASK_STRONG, MASK_WEAK
+from moderation.charmaps import MASK_RARE, MASK_STRONG, MASK_WEAK
 
 __all__ = ["Anchor", "MaskedWord", "is_short_word", "looks_like_code", "masked_words"]
 
@@ -32,7 +35,10 @@ __all__ = ["Anchor", "MaskedWord", "is_short_word", "looks_like_code", "masked_w
 # be the whole word with at most an inflection.
 Anchor = tuple[int, int, bool, bool]
 
-_SYMBOLS = MASK_STRONG + MASK_WEAK
+_SYMBOLS = MASK_STRONG + MASK_WEAK + MASK_RARE
+_RARE = frozenset(MASK_RARE)
+_MAX_HIDDEN = 4  # letters a derived masked key hides at a word's end (termforms.MAX_MASKED)
+_ENDINGS = ("er", "ers", "ed", "es", "ing", "in", "s", "y")  # what a longer trailing mask may hide too
 _CLASS = "[" + re.escape(_SYMBOLS) + "]"
 _RUN = re.compile(f"{_CLASS}{_CLASS}*")  # sre scans "[c][c]*" several times faster than "[c]+"
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789" + _SYMBOLS)
@@ -144,6 +150,11 @@ def is_short_word(p: str) -> bool:
     return p in _COMMON_SHORT or p in _PREFIXES
 
 
+def is_prefix(p: str) -> bool:
+    """Is p a common prefix (re, co, pre, non)?"""
+    return p in _PREFIXES
+
+
 def _part(p: str) -> bool:
     """Could this be a part of an ordinary compound? Four or more letters, a prefix (neo-) or a
     short word (do_head, to-read)."""
@@ -167,6 +178,42 @@ def _address(t: str, a: int, b: int) -> bool:
     hi = t.find(" ", b, b + 256)
     chunk = t[max(lo, a - 256): min(len(t), b + 256) if hi < 0 else hi]
     return _EMAIL_OR_URL.search(chunk) is not None
+
+
+def _rare_mask(spelled: str, a: int, b: int, runs: list[tuple[int, int, bool]],
+               known: Callable[[str], bool] | None) -> bool:
+    """May a word holding "&" or "<" be masked? With one run, only where the masked word is known
+    (f&ck, fu<k; not AT&T nor i<n); with two or more inside runs (b&ll&cks), the caller compares
+    it with the terms letter by letter."""
+    if known is None:
+        return False
+    if sum(inside for _, _, inside in runs) >= 2:
+        return True
+    pos = a
+    masked = []
+    for ra, rb, _ in runs:
+        masked.append(spelled[pos:ra] + "*" * (rb - ra))
+        pos = rb
+    masked.append(spelled[pos:b])
+    return known("".join(masked))
+
+
+def _hidden_ending(spelled: str, a: int, run: tuple[int, int, bool],
+                   known: Callable[[str], bool]) -> str | None:
+    """A word ending in a mask too long for the derived keys (mother******: six letters hidden,
+    the keys hide four) read as hiding a common ending as well (mother****er), when the word
+    shows at least as many letters as it hides and the reading is known; else None."""
+    ra, rb, _ = run
+    hidden = rb - ra
+    shown = spelled[a:ra]
+    if hidden <= _MAX_HIDDEN or len(shown) < hidden or not _LETTERS.issuperset(shown):
+        return None
+    for end in _ENDINGS:
+        if hidden - len(end) >= 2:
+            word = shown + "*" * (hidden - len(end)) + end
+            if known(word):
+                return word
+    return None
 
 
 def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int] | None,
@@ -211,12 +258,19 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
             continue
         if b - a > 2 and t[a] == t[b - 1] and runs[0][:2] == (a + 1, b - 1):
             continue  # a face (T__T, x_x, o_o), not a word with hidden letters
+        rare = any(not _RARE.isdisjoint(t[ra:rb]) for ra, rb, _ in runs)
+        if rare and not _rare_mask(spelled, a, b, runs, known):
+            continue  # AT&T, R&D, a<b: "&" and "<" hide letters only in a known word
         if known is not None and len(runs) == 1:
             ra, rb, inside = runs[0]
             if inside and not _STRONG.issuperset(t[ra:rb]) and not known(
                     spelled[a:ra] + "*" * (rb - ra) + spelled[rb:b]) and not known(
                     spelled[a:ra] + spelled[rb:b]):
                 continue  # a whole-word match is the only kind such a word may give
+            ending = _hidden_ending(spelled, a, runs[0], known) if not inside else None
+            if ending is not None:  # mother****** reads mother****er
+                out.append(MaskedWord(ending, ((ra - a, rb - a, False, False),), "", (), [], a, starts, ends))
+                continue
         masked: list[str] = []
         joined: list[str] = []
         index: list[int] = []
@@ -240,7 +294,7 @@ def masked_words(t: str, spelled: str, starts: list[int] | None, ends: list[int]
         masked.append(spelled[pos:b])
         joined.append(spelled[pos:b])
         index.extend(range(pos - a, b - a))
-        clean = len(joined_anchors) == len(runs) and sum(rb - ra for ra, rb, _ in runs) == sum(
+        clean = not rare and len(joined_anchors) == len(runs) and sum(rb - ra for ra, rb, _ in runs) == sum(
             ch in _SYMBOLS for ch in t[a:b])  # the joined spelling keeps no stray symbols (x**2)
         out.append(MaskedWord("".join(masked), tuple(masked_anchors),
                               "".join(joined) if clean else "", tuple(joined_anchors) if clean else (),

@@ -6,7 +6,8 @@ other scripts → Latin (only in words made of Latin letters and look-alikes, so
 Greek words stay as they are),
 leetspeak inside words (moderation.leet: sh1t, a$$, b!tch, shi+, @55; "2024", "900k" and "$5"
 stay), single letters mixed with leet joined first (5.h.1.t),
-single letters joined across separators, the same or mixed (f.u.c.k, f u c k, f*u*c*k, s.h-i_t),
+single letters joined across separators, the same or mixed (f.u.c.k, f u c k, f*u*c*k, s.h-i_t;
+also f|u|c|k, f=u=c=k, f;u;c;k, f>u>c>k, s•h•i•t, f·u·c·k, f..u..c..k, f . u . c . k, f | u | c | k),
 runs of spaces → one, runs of 3+ equal letters → 2 (a variant collapses them to 1), and a
 word with every letter doubled read once more halved (ffuucckk). Joining and run collapsing
 apply to Latin letters only (the shipped lists are English). A second spelling variant reads
@@ -22,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator, Match as ReMatch
 
-from moderation.charmaps import CONFUSABLES as _CONFUSABLES, JOINABLE, MASK, MASK_LEET, RUN, build_triggers
+from moderation.charmaps import (CONFUSABLES as _CONFUSABLES, JOINABLE, LETTER_SEPS, MASK, MASK_LEET, RUN,
+                                 SPACED_SEPS, WIDE_SEPS, build_triggers)
 from moderation.folding import fold
 from moderation.leet import read_leet
 from moderation.masks import MaskedWord, masked_words
@@ -36,9 +38,10 @@ _CONF_ANY = re.compile("[" + "".join(_CONFUSABLES) + "]")  # cheap pre-check: a 
 
 
 _LETTER = "[a-z]"  # joining and run collapsing are for Latin letters (after folding)
-# Three or more single letters, each separated by one separator (or "x. y. z"), the same one
-# or not (s.h-i_t).
-_SEP = "(?:[ .*~,:/\\\\'\"^_-]|[.,] )"
+# Three or more single letters, each separated by one separator (or "x. y. z", "f . u", "f..u"),
+# the same one or not (s.h-i_t, f|u|c|k, s•h•i•t).
+_SEP = f"(?:[*~:/\\\\'\"^_{LETTER_SEPS}-]|[.,](?: |\\.\\.?)?| (?:[{SPACED_SEPS}] )?)"
+_WIDE_SEPS = tuple(WIDE_SEPS)
 _JOIN = re.compile(f"(?<!{_LETTER}){_LETTER}({_SEP}){_LETTER}(?:{_SEP}{_LETTER})+(?!{_LETTER})")
 # The same with leet characters among the letters (5.h.1.t, c u n 7, d-1-c-k): joined before
 # the leet step, which then reads the word.
@@ -165,8 +168,12 @@ def has_leet_split(t: str) -> bool:
 
 
 def joinable_at_start(t: str) -> bool:
-    """The trigger words for space-separated letters need a space before; this covers index 0."""
-    return len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None)
+    """May `t` hold letters split by separators that no trigger word finds? The trigger words for
+    space-separated letters need a space before: this covers index 0. The middle dot and the
+    bullet (s•h•i•t) have none: a look for them in texts that are not ASCII stands in."""
+    if len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None):
+        return True
+    return not t.isascii() and (_WIDE_SEPS[0] in t or _WIDE_SEPS[1] in t)
 
 
 def _delete(text: str, starts: list[int] | None, ends: list[int] | None, cuts: list[tuple[int, int]]

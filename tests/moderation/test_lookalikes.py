@@ -84,6 +84,20 @@ MUST_FLAG = [
     ("you p|_|$$y", "sexual"), ("what a pr!(|<", "prick"),
     # the core words written backwards
     ("kcuf you and your rules", "profanity"), ("what a tnuc you are", "insult"), ("get lost you hctib", "insult"),
+    # a later probe: rarer separators between single letters
+    ("f|u|c|k", "profanity"), ("b|i|t|c|h", "insult"), ("f | u | c | k", "profanity"),
+    ("f . u . c . k", "profanity"), ("f..u..c..k", "profanity"), ("f\u00b7u\u00b7c\u00b7k", "profanity"),
+    ("s\u2022h\u2022i\u2022t", "profanity"), ("n\u00b7i\u00b7g\u00b7g\u00b7e\u00b7r", "slur"), ("f=u=c=k", "profanity"),
+    ("c=u=n=t", "insult"), ("f;u;c;k", "profanity"), ("f>u>c>k", "profanity"),
+    # ... more look-alike letters: Greek, Cyrillic, runic, Lisu, enclosed and upside-down letters
+    ("fu\u03f2k", "profanity"), ("c\u03c3ck", "sexual"), ("\u0138unt", "kunt"), ("\u0284uck", "profanity"),
+    ("\u03dduck", "profanity"), ("fuc\u16d5", "profanity"), ("\u00feussy", "sexual"), ("who\u044f\u0454", "insult"),
+    ("\ua4dd\ua4f4\ua4da\ua4d7", "profanity"), ("\u24a1\u24b0\u249e\u24a6", "profanity"),
+    ("\U0001f175\U0001f184\U0001f172\U0001f17a", "profanity"), ("\U0001f155\U0001f164\U0001f152\U0001f15a", "profanity"),
+    ("\u025fu\u0254\u029e you", "profanity"), ("s\u0265\u1d09\u0287", "profanity"), ("you \u0287\u028d\u0250\u0287", "insult"),
+    # ... symbols between letters read as masks, and a long mask at a word's end
+    ("f&ck off", "profanity"), ("fu<k", "profanity"), ("f\u2b50ck", "profanity"), ("sh\u2b50t", "profanity"),
+    ("b\u2b50tch", "insult"), ("mother******", "profanity"),
 ]
 
 MUST_ALLOW = [
@@ -139,6 +153,12 @@ MUST_ALLOW = [
     "it's pissing down", "x*y*z", "a*b*c*d", "is_a_test", "t*****", "my_var_name = 3", "i_d_k", "1080p video", "user12345",
     "covid19 cases", "win10 update", "room 1055b", "hex ids (d445a53e, 0x2f967)", "4chan", "tihs is a typo",
     "print() and f()", "a | b | c", "x \\/ y and a /\\ b", "cat a.txt | grep ass|<tail", "(_)",
+    # rarer separators, "&", "<" and the star in code, math, lists and names; real Greek and Cyrillic
+    "a = b = c", "x;y;z", "1 . 2 . 3", "\u2022 a \u2022 b \u2022 c", "AT&T and R&D", "Q&A", "B&B", "rock&roll",
+    "a<b", "i<n", "for (i=0;i<n;i++) s+=a[i];", "x > y > z", "| a | b | c |", "cat | grep | sort",
+    "hmm...ok...sure", "col\u00b7lecci\u00f3", "H&M, P&G, D&D, T&C", "Tom&Jerry", "&lt;b&gt;", "5\u2b50 rating",
+    "\u2b50\u2b50\u2b50\u2b50\u2b50", "brother****** and other******", "\u043f\u0440\u0438\u0432\u0435\u0442, \u044f \u0442\u0435\u0431\u044f \u043b\u044e\u0431\u043b\u044e",
+    "\u03b3\u03b5\u03b9\u03b1 \u03c3\u03bf\u03c5", "\u00fe\u00fa ert vinur minn", "(a) first (b) second",
     "a  b  c  d", "I  am  fine", "T__T", "T___T so sad", "x__x", "X___X", "o_O", "O.O", "it costs 5\u20ac", "\u00a9 2026 parley", "Windows\u00ae 11",
 ]
 
@@ -168,8 +188,8 @@ def test_joined_match_spans_the_separator(stage: KeywordStage) -> None:
 
 def test_phrase_across_separators_spans_the_whole_phrase(stage: KeywordStage) -> None:
     text = "just go.kill.yourself ok"
-    (m,) = stage.scan(text)
-    assert (text[m.start:m.end], m.category, m.severity) == ("kill.yourself", "threat", "high")
+    spans = {(text[m.start:m.end], m.category, m.severity) for m in stage.scan(text)}
+    assert ("kill.yourself", "threat", "high") in spans  # and "go.kill.yourself", listed too
 
 
 # Everyday words, none containing or forming a listed term however they are joined.

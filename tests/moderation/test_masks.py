@@ -125,3 +125,31 @@ def test_masks_are_read_in_prose_only() -> None:
     stage = KeywordStage([parse_term("*fuck*", "t")])
     assert [m.term for m in stage.scan("f**k that")] == ["fuck"]
     assert stage.scan("f**k = 3") == [] and stage.scan("call f.ck(x)") == []
+
+
+def test_ampersand_and_less_than_mask_only_known_words() -> None:
+    known = {"f*ck", "fu*k"}.__contains__
+    assert [(w.masked, w.joined) for w in masked_words("f&ck", "f&ck", None, None, known)] == [("f*ck", "")]
+    assert [w.masked for w in masked_words("fu<k", "fu<k", None, None, known)] == ["fu*k"]
+    for text in ("at&t", "r&d", "q&a", "b&b", "a<b", "i<n", "wrong&gt;", "rock&roll"):
+        assert masked_words(text, text, None, None, known) == [], text
+    assert masked_words("f&ck", "f&ck", None, None) == []  # nothing to ask: "&" stays a symbol
+
+
+def test_ampersand_and_less_than_in_the_keyword_stage() -> None:
+    stage = KeywordStage([parse_term("*fuck*", "t"), parse_term("shit", "t"), parse_term("bitch", "t")])
+    assert [m.term for m in stage.scan("f&ck off, fu<k, sh&t")] == ["fuck", "fuck", "shit"]
+    assert stage.scan("AT&T, R&D, Q&A, B&B, rock&roll, H&M, a<b, i<n, if (a<b && b<c)") == []
+    assert stage.scan("x &lt;b&gt; y &amp; z, Tom&Jerry, fish&chips") == []
+
+
+def test_a_long_trailing_mask_may_hide_an_ending_too() -> None:
+    known = {"mother****er"}.__contains__
+    (w,) = masked_words("mother******", "mother******", None, None, known)
+    assert w.masked == "mother****er" and w.span(0, len(w.masked)) == (0, 12)
+    assert [w.masked for w in masked_words("hello******", "hello******", None, None, known)] == ["hello******"]
+    stage = KeywordStage([parse_term("motherfucker", "t")])
+    text = "shut up you mother******"
+    (m,) = stage.scan(text)
+    assert (m.term, text[m.start:m.end]) == ("motherfucker", "mother******")
+    assert stage.scan("brother****** and other****** and mother") == []

@@ -203,3 +203,71 @@ def test_same_length_readings_keep_every_offset() -> None:
     assert same_length_readings("print() and f() | x") == "print() and f() | x"
     assert same_length_readings("fuck-\nYou") == "fuck-\nYou"  # a new line in capitals is not a wrapped word
 
+
+
+@pytest.mark.parametrize("text", ["f|u|c|k", "f | u | c | k", "f . u . c . k", "f..u..c..k", "f...u...c...k",
+                                  "f\u00b7u\u00b7c\u00b7k", "f\u2022u\u2022c\u2022k", "f=u=c=k", "f;u;c;k",
+                                  "f>u>c>k", "|f|u|c|k|"])
+def test_single_letters_across_rarer_separators_are_joined(text: str) -> None:
+    original = f"you {text} off"
+    n = normalize(original)
+    start = n.text.index("fuck")  # "|f|u|c|k|" keeps its outer pipes
+    a, b = n.span(start, start + 4)
+    assert (original[a], original[b - 1]) == ("f", "k")
+
+
+def test_pipes_between_single_letters_are_separators_not_leet() -> None:
+    assert spellings("b|i|t|c|h") == ["bitch"]
+    assert reads_as("sh|t", "shit") and reads_as("c|it", "clit")  # a pipe inside a word is still leet
+
+
+@pytest.mark.parametrize("text", ["1 . 2 . 3", "x = 10; y = 20", "col\u00b7lega", "\u2022 apples \u2022 pears",
+                                  "so...anyway", "a = b", "x; y; z", "it was ok . really", "a > b"])
+def test_rarer_separators_leave_numbers_and_words_alone(text: str) -> None:
+    assert spellings(text) == [text.lower()]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("fu\u03f2k", "fuck"), ("\u03f9unt", "cunt"), ("c\u03c3ck", "cock"), ("tu\u044fd", "turd"),
+    ("who\u044f\u0454", "whore"), ("\u0138unt", "kunt"), ("\u0284uck", "fuck"), ("\u03dduck", "fuck"),
+    ("fuc\u16d5", "fuck"), ("\u00feussy", "pussy"), ("\u00deUSSY", "pussy"),
+])
+def test_more_look_alike_letters_in_latin_words(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_lisu_letters_read_as_latin() -> None:
+    assert reads_as("\ua4dd\ua4f4\ua4da\ua4d7", "fuck")  # ꓝꓴꓚꓗ: made only of look-alikes, a variant
+
+
+@pytest.mark.parametrize("first", [0x249C, 0x1F110, 0x1F150, 0x1F170])  # ⒜, 🄐, 🅐, 🅰
+def test_enclosed_letters_are_one_letter_each(first: int) -> None:
+    text = "".join(chr(first + ord(ch) - 97) for ch in "fuck") + " you"
+    n = normalize(text)
+    assert n.text == "fuck you"
+    assert n.span(0, 4) == (0, 4)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("\u025fu\u0254\u029e", "fuck"), ("s\u0265\u1d09\u0287", "shit"), ("\u0250ss", "ass"),
+    ("\u028d\u0265o\u0279\u01dd", "whore"), ("\u026fo\u0279on", "moron"), ("\u0287\u028d\u0250\u0287", "twat"),
+    ("\u028eou \u027e\u0250\u0283", "you ja\u0283"), ("\u0183\u028c", "gv"),
+])
+def test_upside_down_letters(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_upside_down_n_stays_n() -> None:
+    assert normalize("\u025fn\u0254\u029e").text == "fnck"  # "n" is also a letter of its own
+
+
+def test_real_greek_and_cyrillic_words_stay_as_written() -> None:
+    for text in ("привет, я тебя люблю", "γεια σου, σε ευχαριστω", "це є добре"):
+        assert normalize(text).text == text
+
+
+def test_star_emoji_between_letters_reads_as_a_mask() -> None:
+    assert normalize("f\u2b50ck").text == "f*ck"
+    assert normalize("sh\u2b50t").span(2, 3) == (2, 3)
+    for text in ("5\u2b50 rating", "\u2b50\u2b50\u2b50", "I \u2b50 you"):
+        assert normalize(text).text == text.lower()
