@@ -16,7 +16,7 @@ from pipeline.types import ConfigError
 
 SEV_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
 RANK_OF = {sev.value: rank for sev, rank in SEV_RANK.items()}  # by a Match's severity string
-NONE, ALPHA, ALNUM = 0, 1, 2  # what may not touch a key's edge
+NONE, ALPHA, ALNUM, WORDISH = 0, 1, 2, 3  # what may not touch a key's edge (WORDISH: a letter or "'")
 
 
 def edge_kind(ch: str) -> int:
@@ -32,7 +32,8 @@ class Entry:
 
     def __init__(self, key: str, term: Term, is_exception: bool, derived: bool = False) -> None:
         self.klen = len(key)
-        self.left = edge_kind(key[0])
+        # A key opening with a lone letter (d ick, s lut) must not follow an apostrophe: I'd ick.
+        self.left = WORDISH if key[1:2] == " " and key[0].isalpha() else edge_kind(key[0])
         # A derived "fu**" hides the end of a word: the mask must end there, and what follows
         # is an inflection as after a letter ("fu**ing"), never more symbols or a new word.
         # Listed spellings with "*" (a**, f***) behave like derived ones.

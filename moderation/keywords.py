@@ -25,7 +25,7 @@ import ahocorasick
 
 from moderation.config import ModerationSettings
 from moderation.folding import same_length_readings
-from moderation.keyentries import ALNUM, ALPHA, NONE, RANK_OF, SEV_RANK, Entry, derived_entries, term_key
+from moderation.keyentries import ALNUM, NONE, RANK_OF, SEV_RANK, WORDISH, Entry, derived_entries, term_key
 from moderation.masks import Anchor, MaskedWord, looks_like_code, masked_words
 from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code, is_name
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
@@ -34,6 +34,7 @@ from moderation.leet import read_leet
 from moderation.negation import TURNED_CATEGORIES, is_turned
 from moderation.phrases import PhraseStage
 from moderation.regexes import RegexStage
+from moderation.senses import innocent_sense
 from moderation.types import Match, ScanningStage, Stage
 from moderation.wordlists import DEFAULT_LIST, EXCEPTION, Term, load_list, parse_term
 
@@ -189,7 +190,8 @@ class KeywordStage(ScanningStage):
                 if e.masked and ((e.masked_end and ((j < n and t[j] == "*") or _bold(t, i))) or (
                         prose is not None and not prose())):
                     continue
-                if i > 0 and e.left and (t[i - 1].isalpha() if e.left == ALPHA else t[i - 1].isalnum()):
+                if i > 0 and e.left and (t[i - 1].isalpha() or (e.left == ALNUM and t[i - 1].isalnum())
+                                         or (e.left == WORDISH and t[i - 1] == "'")):
                     if not e.prefix_ok:
                         continue
                     floor = max(0, i - _MAX_EXTEND)
@@ -300,8 +302,10 @@ class KeywordStage(ScanningStage):
 
     def _scan(self, text: str) -> list[Match]:
         t, starts, ends = fold(text)
-        if starts is not None or self._empty or has_confusables(t):
+        if self._empty or has_confusables(t):
             return self.scan_normalized(normalize_folded(t, starts, ends, len(text)), text)
+        # Offsets into `text`: the identity, or the fold's map ("…" became "...", U+FE0F dropped).
+        span = _identity if starts is None else Normalized(t, len(text), starts, ends).span
         # Fast path: one pass finds terms and the normalizer's triggers together.
         found: list[tuple[int, object]] = []
         leet: list[int] = []
@@ -323,22 +327,22 @@ class KeywordStage(ScanningStage):
         join = JOINABLE in kinds or joinable_at_start(t) or (MASK in kinds and has_split_letters(t))
         if (join or leet) and kinds <= _JOIN_ONLY and "  " not in t and self._reads_as_written(t, leet, join):
             # The triggers lead nowhere ("i i have", "2024"): the text is its only spelling.
-            return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
+            return self._matches(span, self._hits(t, found, prose=_Prose(text))) if found else []
         if not leet and not join and kinds == _MASK_ONLY and "  " not in t:
             # Only a symbol inside a word (well-known, f#ck): the main spelling is the text.
             best: dict[tuple[int, int], Match] = {}
             prose = _Prose(text)
-            self._matches(_identity, self._hits(t, found, prose=prose), best)
+            self._matches(span, self._hits(t, found, prose=prose), best)
             if prose():
-                self._masked(masked_words(t, t, None, None, self._known), best)
+                self._masked(masked_words(t, t, starts, ends, self._known), best)
             return sorted(best.values(), key=_position)
         if not leet and not kinds and not join and "  " in t and self._same_collapsed(t, found):
-            return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
+            return self._matches(span, self._hits(t, found, prose=_Prose(text))) if found else []
         if leet or kinds or join or "  " in t:
             leet.sort()
             return self.scan_normalized(normalize_folded(
-                t, None, None, len(text), (leet, join, RUN in kinds, MASK in kinds)), text)
-        return self._matches(_identity, self._hits(t, found, prose=_Prose(text))) if found else []
+                t, starts, ends, len(text), (leet, join, RUN in kinds, MASK in kinds)), text)
+        return self._matches(span, self._hits(t, found, prose=_Prose(text))) if found else []
 
     @staticmethod
     def _reads_as_written(t: str, leet: list[int], join: bool) -> bool:
@@ -376,7 +380,8 @@ class KeywordStage(ScanningStage):
 def _said(text: str, found: list[Match]) -> list[Match]:
     """The matches that are words said to someone: not a name ("Dick Smith"), a code (A55, SH17),
     part of a URL or e-mail address, nor denied or reported ("you're not stupid", "please don't
-    kill yourself"). One pass; each look at the whole text is made once, when first needed."""
+    kill yourself"), nor an everyday sense of the word ("our bitch had puppies", moderation.senses).
+    One pass; each look at the whole text is made once, when first needed."""
     digits: bool | None = None
     links: bool | None = None
     kept = []
@@ -393,6 +398,8 @@ def _said(text: str, found: list[Match]) -> list[Match]:
         if links and in_identifier(text, start, end):
             continue
         if m.category in TURNED_CATEGORIES and is_turned(text, m):
+            continue
+        if innocent_sense(text, m):
             continue
         kept.append(m)
     return kept

@@ -36,14 +36,37 @@ _NOUN_MARKERS = frozenset({
 
 
 def is_name(text: str, start: int, end: int) -> bool:
-    """True when text[start:end] reads as a first name followed by a surname."""
+    """True when text[start:end] reads as a first name: followed by a surname ("Dick Smith"),
+    after a title or a word that greets or names someone ("Uncle Dick", "Thanks, Dick!", "ask Dick",
+    "Tom, Dick and Harry"), quoted ("Richard 'Dick' Smith"), a business ("Dick's Drive-In"), or
+    addressed at the start with a question or request ("Dick, can you send the report?")."""
     word = text[start:end]
     if len(word) < 2 or not (word[0].isupper() and word[1:].islower()):
         return False
-    if not _SURNAME.match(text, end):
-        return False
     before = _PREVIOUS.search(text[max(0, start - 40):start])
-    return before is None or before.group(1).lower() not in _NOUN_MARKERS
+    prev = None if before is None else before.group(1).lower()
+    if _SURNAME.match(text, end) or _AND_NAME.match(text, end):
+        return prev not in _NOUN_MARKERS
+    if prev in _NAME_BEFORE and text[before.end(1):start].strip() in ("", ","):  # type: ignore[union-attr]
+        return True
+    if 0 < start < len(text) - end + start and text[start - 1] in _QUOTES and text[end:end + 1] in _QUOTES:
+        return True
+    if text.startswith("'s ", end) and text[end + 3:end + 4].isupper():
+        return prev not in _OWNERS
+    return not text[:start].strip() and _ADDRESSED.match(text, end) is not None
+
+# Words before a capitalised "Dick" that make it a name: titles, kin, greetings, verbs naming someone.
+_NAME_BEFORE = frozenset({
+    "uncle", "grandpa", "grandad", "granddad", "grandfather", "cousin", "brother", "mr", "mister", "sir", "fort",
+    "saint", "st", "thanks", "thank", "dear", "hi", "hello", "cheers", "ask", "asked", "tell", "told", "named",
+    "nicknamed", "called", "cc", "ping", "email", "e-mail", "tom", "old",
+})
+_OWNERS = frozenset({"you", "u", "ur", "your", "my", "his", "her", "their", "our", "suck", "sucking", "a"})
+_QUOTES = frozenset("'\"‘’“”")
+_AND_NAME = re.compile(r",? and [A-Z][a-z]+\b")
+# "Dick, can you …": a name addressed with a question or a request at the start of the text.
+_ADDRESSED = re.compile(r", (?:can|could|would|will|please|do|did|are|have|when|what|where|how|is|i|we|"
+                        r"thanks|thank|hope|just|let|let's|good|great|welcome)\b", re.IGNORECASE)
 
 
 def is_code(text: str, start: int, end: int) -> bool:

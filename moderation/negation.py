@@ -88,13 +88,40 @@ def _insult_turned(text: str, start: int) -> bool:
                                or (near[0] in _REPORTING and near[1] in _REPORTED_TO))
 
 
+# A mild insult word aimed at the writer ("I'm such an idiot", "I feel so dumb") or at a thing
+# ("this stupid printer", "a dumb question", "dumb luck") insults no one; "the dumbest statement"
+# and "these dumb degenerates" still do.
+_SELF_SUBJECT = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"})
+_YOU = frozenset({"you", "u", "you're", "youre", "ur", "your", "ya", "yo", "he", "she", "he's", "she's",
+                  "they", "they're", "his", "her", "their", "them", "him"})
+_THING_ADJECTIVES = frozenset({"stupid", "dumb", "dumber", "dumbest", "stupidest", "silly"})
+_THINGS = frozenset("""question questions mistake mistakes luck idea thing things bug bugs error errors typo
+printer computer laptop phone car autocorrect app website machine weather traffic alarm cat dog""".split())
+_NEXT_WORD = re.compile(r"\W*([a-z]+)")
+
+
+def _mild_put_down(text: str, m: Match) -> bool:
+    head = text[max(0, m.start - 40):m.start]
+    cut = max(head.rfind(ch) for ch in ".!?;,:\n")
+    words = _WORD.findall(head[cut + 1:].lower().replace("’", "'"))[-4:]  # "so" does not end it here
+    for w in reversed(words):  # the nearest pronoun says who is meant
+        if w in _YOU:
+            return False
+        if w in _SELF_SUBJECT:
+            return True
+    if m.term not in _THING_ADJECTIVES:
+        return False
+    after = _NEXT_WORD.match(text[m.end:m.end + 24].lower())
+    return after is not None and after.group(1) in _THINGS
+
+
 def is_turned(text: str, m: Match) -> bool:
     """Is match `m` of `text` denied, or (self-harm) said of someone else?"""
     rule = TURNED_CATEGORIES.get(m.category)
     if rule is None:
         return False
     if m.category == "insult":  # the commonest case: two words decide it
-        return _insult_turned(text, m.start)
+        return _insult_turned(text, m.start) or (m.severity == "low" and _mild_put_down(text, m))
     window, other_too = rule
     if m.category == "threat" and _IN_A_GAME.match(text, m.end, m.end + 60):
         return True  # "I'm gonna kill you in the next round": a game, not a threat

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 
-from moderation.masks import is_short_word
+from moderation.masks import is_prefix, is_short_word
 
 __all__ = ["MAX_MASKED", "exception_keys", "masked_keys", "phrase_keys", "respelled_keys", "split_keys"]
 
@@ -43,7 +43,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("i will", "i'll", "ill", "i shall"),
     ("we will", "we'll"),
     ("you are", "you're", "youre", "ur", "u r", "u are"),
-    ("yourself", "urself", "your self", "ur self", "yourselves", "yaself", "yoself", "yo self"),
+    ("yourself", "urself", "your self", "ur self", "yourselves", "yaself", "yoself", "yo self", "urslf",
+     "yourslf"),
     ("your", "ur", "yer"),
     ("you", "u", "ya", "yu"),
     ("myself", "my self"),
@@ -89,29 +90,37 @@ def respelled_keys(key: str) -> list[str]:
     return out
 
 
-# Words split off a lone letter (f uck, cun t): only these, whose other halves are not English
-# words; elsewhere a lone letter beside a word is prose ("B icon", "rap e.g.", "dark y").
-_LONE_SPLIT = frozenset("fuck cunt dick cock slut twat shit".split())
+# Words split off a lone letter (f uck, cun t, d ick, a sshole): only these, whose other halves
+# are not English words; elsewhere a lone letter beside a word is prose ("B icon", "rap e.g.",
+# "dark y"). A lone "a", "i", "u" or "o" at the end is a word of its own. A lone letter first
+# never follows an apostrophe (I'd ick, it's lut: the keyword stage checks that edge).
+_LONE_SPLIT = frozenset("fuck cunt dick cock slut twat shit bitch whore faggot nigger asshole".split())
 _LONE_WORDS = frozenset("aiuo")
-_LONE_HEADS = _LONE_WORDS | frozenset("tsdm")
+_MAX_LONE_SPLIT = 7
 
 
 def split_keys(key: str) -> list[str]:
     """A short word split in two by one space (fu ck, bi tch, f uck): neither half a common short
-    word or prefix, so "pen is", "sh it" and "re tard" stay prose.
-    Longer words are left whole: their halves are often words themselves (wet back)."""
-    if not _MIN_MASKED_WORD <= len(key) <= _MAX_SPLIT or not _LETTERS.issuperset(key):
+    word or prefix, so "pen is", "sh it" and "re tard" stay prose; a longer word (6-7 letters) also
+    where one half is a common word and the other a fragment of three letters or more (as shole,
+    nig ger), so "an al" stays prose. Longer words are left whole: their halves are often words
+    themselves (wet back)."""
+    lone = key in _LONE_SPLIT
+    if not _MIN_MASKED_WORD <= len(key) <= (_MAX_LONE_SPLIT if lone else _MAX_SPLIT) or not _LETTERS.issuperset(key):
         return []
-    first, last = (1, len(key)) if key in _LONE_SPLIT else (2, len(key) - 1)
-    return [key[:i] + " " + key[i:] for i in range(first, last)
-            if _split_part(key[:i], _LONE_HEADS) and _split_part(key[i:], _LONE_WORDS)]
-
-
-def _split_part(p: str, lone_words: frozenset[str]) -> bool:
-    """Could this half of a split word be a fragment rather than a word of its own? A lone letter
-    counts too (f uck, cun t), except those that are words or chat words (a, i, u, o) and, first,
-    the ends of contractions (can't watch, it's, I'd, I'm)."""
-    return p not in lone_words if len(p) == 1 else not is_short_word(p)
+    out = []
+    for i in range(1, len(key)):
+        head, tail = key[:i], key[i:]
+        if len(head) == 1 or len(tail) == 1:
+            ok = lone and tail not in _LONE_WORDS and not is_short_word(tail if len(head) == 1 else head)
+        else:
+            head_word, tail_word = is_short_word(head), is_short_word(tail)
+            ok = not head_word and not tail_word or (
+                len(key) >= 6 and head_word != tail_word and len(tail if head_word else head) >= 3
+                and not is_prefix(head if head_word else tail))
+        if ok:
+            out.append(head + " " + tail)
+    return out
 
 
 def _forms(words: list[str]) -> list[str]:

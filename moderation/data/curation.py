@@ -127,7 +127,7 @@ OVERRIDE: dict[str, tuple[str, str]] = {
     "kike": ("slur", H), "paki": ("slur", H), "sissy": ("insult", L), "bimbos": ("insult", L),
     "spastic": ("insult", M), "wanker": ("insult", M), "tosser": ("insult", L),
     "bellend": ("insult", M), "arsehole": ("insult", M), "bollocks": ("profanity", L),
-    "piss off": ("profanity", L), "pissed off": ("profanity", L),
+    "piss off": ("profanity", L), "pissed off": ("profanity", L), "@sshole": ("insult", M),
 }
 
 EXTRA: dict[str, tuple[str, str]] = {
@@ -163,6 +163,34 @@ EXTRA: dict[str, tuple[str, str]] = {
     "pisshead": ("insult", L), "pissheads": ("insult", L), "piss-take": ("profanity", L), "fook off": ("profanity", M),
     "fookin": ("profanity", M), "fooking": ("profanity", M), "fagit": ("slur", H), "fagits": ("slur", H),
     "nibba": ("slur", M), "nibbas": ("slur", M), "dickish": ("insult", M), "whorish": ("insult", M),
+    # slurs, insults and chat spellings found missing by a held-out probe (fifth session); "nonce"
+    # (cryptography), "mong", "sped", "abo", "sloot" and "nikka" stay out: their innocent senses dominate
+    "yid": ("slur", H), "yids": ("slur", H), "heeb": ("slur", M), "heebs": ("slur", M),
+    "poofter": ("slur", H), "poofters": ("slur", H), "dago": ("slur", H), "dagos": ("slur", H),
+    "wop": ("slur", H), "wops": ("slur", H), "gyppo": ("slur", M), "gyppos": ("slur", M),
+    "gippo": ("slur", M), "injun": ("slur", M), "injuns": ("slur", M), "squaw": ("slur", M), "squaws": ("slur", M), "paedo": ("insult", M),
+    "paedos": ("insult", M), "bint": ("insult", L), "slag": ("insult", L), "numbnuts": ("insult", L),
+    "plonker": ("insult", L), "landwhale": ("insult", M), "land whale": ("insult", M),
+    "sheeit": ("profanity", M), "sheit": ("profanity", M), "shiet": ("profanity", M),
+    "biyatch": ("insult", M), "byatch": ("insult", M), "azzhat": ("insult", M), "dik": ("insult", M),
+    "dikhead": ("insult", M), "dikhed": ("insult", M), "fagget": ("slur", H), "faggit": ("slur", H),
+    "phag": ("slur", H), "fgt": ("slur", H), "whor": ("insult", M), "whoring": ("insult", M),
+    "fvk": ("profanity", M), "fux": ("profanity", M),
+    # sexual demands made of the reader (the same probe): held, not redacted
+    "send nudes": ("sexual", M), "send me nudes": ("sexual", M), "send me your nudes": ("sexual", M),
+    "show me your tits": ("sexual", M), "show me your boobs": ("sexual", M), "show me your pussy": ("sexual", M),
+    "show me your dick": ("sexual", M), "sit on my face": ("sexual", M), "eat your ass": ("sexual", M),
+    "spread your legs": ("sexual", M), "moan for me": ("sexual", M), "let me finger you": ("sexual", M),
+    "suck my balls": ("sexual", M),
+    "piece of sh it": ("insult", M), "f ck you": ("profanity", M), "f ck off": ("profanity", M),
+    "f ck yourself": ("profanity", M), "go kill yourself": ("threat", H), "pusy": ("sexual", M),
+    "azz": ("profanity", L), "biznatch": ("insult", M), "nigr": ("slur", H), "neeger": ("slur", H),
+    "kneegrow": ("slur", H), "knee grow": ("slur", H), "fook": ("profanity", M), "twit": ("insult", L),
+    "incel": ("insult", L), "you cripple": ("insult", M), "soyboy": ("insult", L), "buttface": ("insult", L),
+    "whitey": ("slur", M), "kraut": ("slur", M), "krauts": ("slur", M), "ur mom gay": ("insult", L),
+    "that's so gay": ("insult", L), "you're so gay": ("insult", L), "up yours": ("profanity", L),
+    "you'll die alone": ("insult", M), "sewer slide": ("threat", H), "toaster bath": ("threat", H),
+    "commit die": ("threat", M),
     # the core words written backwards (kcuf, hctib); not "tihs", a common typo of "this"
     "kcuf": ("profanity", M), "gnikcuf": ("profanity", M), "rekcuf": ("profanity", M),
     "rekcufrehtom": ("profanity", M), "hctib": ("insult", M), "tnuc": ("insult", H), "kcoc": ("sexual", M),
@@ -276,6 +304,11 @@ EXCEPTIONS: list[str] = [
     "cock the rifle", "cock the gun", "cock the pistol", "cock the hammer", "cock of the walk",
     "dick's sporting goods", "sehr dick", "jij kunt", "je kunt", "u kunt", "kunt u", "kunt je", "kunt jij",
     "perro negro", "gato negro", "color negro", "pelo negro", "vestido negro", "cafe negro", "mar negro",
+    # a British word for ugly (minge is listed), the town of Squaw Valley (fifth session)
+    "minger", "mingers", "minging", "squaw valley", "dikes", "diked", "woops", "slut-shaming",
+    "slut shaming", "slutshaming", "slut-shame", "slut shame",
+    # "die" for "dye" (a common typo)
+    "want to die my hair", "wanna die my hair", "want to die your hair", "want to die her hair",
     "humor negro", "agujero negro", "viernes negro", "negro de humo", "blanco y negro", "pissarro",
     "pissaladiere", "que pedo", "qué pedo", "un pedo", "ni pedo", "el pedo", "tirarse un pedo", "pedo de",
 ]
