@@ -94,6 +94,7 @@ def _insult_turned(text: str, start: int) -> bool:
 _SELF_SUBJECT = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"})
 _YOU = frozenset({"you", "u", "you're", "youre", "ur", "your", "ya", "yo", "he", "she", "he's", "she's",
                   "they", "they're", "his", "her", "their", "them", "him"})
+_PRONOUNS = _SELF_SUBJECT | _YOU
 _THING_ADJECTIVES = frozenset({"stupid", "dumb", "dumber", "dumbest", "stupidest", "silly"})
 _THINGS = frozenset("""question questions mistake mistakes luck idea thing things bug bugs error errors typo
 printer computer laptop phone car autocorrect app website machine weather traffic alarm cat dog""".split())
@@ -101,18 +102,19 @@ _NEXT_WORD = re.compile(r"\W*([a-z]+)")
 
 
 def _mild_put_down(text: str, m: Match) -> bool:
-    head = text[max(0, m.start - 40):m.start]
-    cut = max(head.rfind(ch) for ch in ".!?;,:\n")
-    words = _WORD.findall(head[cut + 1:].lower().replace("’", "'"))[-4:]  # "so" does not end it here
-    for w in reversed(words):  # the nearest pronoun says who is meant
-        if w in _YOU:
-            return False
-        if w in _SELF_SUBJECT:
-            return True
+    head = text[max(0, m.start - 40):m.start].lower().replace("’", "'")
+    near = [w.strip(".,!?;:\"()") for w in head.split()[-5:]]  # cheap: most heads hold no pronoun
+    if not _PRONOUNS.isdisjoint(near):
+        words = _WORD.findall(head[max(map(head.rfind, ".!?;,:\n")) + 1:])[-4:]
+        for w in reversed(words):  # the nearest pronoun says who is meant ("so" does not end it here)
+            if w in _YOU:
+                return False
+            if w in _SELF_SUBJECT:
+                return True
     if m.term not in _THING_ADJECTIVES:
         return False
     after = _NEXT_WORD.match(text[m.end:m.end + 24].lower())
-    return after is not None and after.group(1) in _THINGS
+    return after is not None and after.group(1) in _THINGS and _YOU.isdisjoint(near)
 
 
 def is_turned(text: str, m: Match) -> bool:
