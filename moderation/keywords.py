@@ -88,6 +88,20 @@ def _by_letter_frequency(key: str) -> list[int]:
     return [_RANK.get(ch, 1000 + ord(ch)) for ch in key]
 
 
+class _Covering:
+    """Does any of these matches cover [start, end)? (Sorted starts and the running maximum of
+    ends: a lookup is a bisection, so a 1 MB text with thousands of matches stays linear.)"""
+
+    def __init__(self, matches: Iterable[Match]) -> None:
+        spans = sorted((m.start, m.end) for m in matches)
+        self.starts = [a for a, _ in spans]
+        self.reach = list(itertools.accumulate((b for _, b in spans), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        k = bisect.bisect_right(self.starts, start) - 1
+        return k >= 0 and self.reach[k] >= end
+
+
 def _identity(start: int, end: int) -> tuple[int, int]:
     return start, end
 
@@ -285,6 +299,7 @@ class KeywordStage(ScanningStage):
     def _masked(self, words: Iterable[MaskedWord], best: dict[tuple[int, int], Match]) -> None:
         """Hits in the masked (f*ck) and joined (fuck) spellings of words with symbols inside; a word
         masked in two or more places (b*ll*cks, wh_r_) is compared with the terms letter by letter."""
+        covering: _Covering | None = None  # the matches found before this loop, built when needed
         for w in words:
             before = len(best)
             if w.masked_anchors:
@@ -293,7 +308,9 @@ class KeywordStage(ScanningStage):
                 self._matches(w.joined_span, self._hits(w.joined, anchors=w.joined_anchors), best)
             if len(best) == before and len(_MASK_BLOCK.findall(w.masked)) >= 2:
                 span = w.span(0, len(w.masked))
-                if not any(m.start <= span[0] and span[1] <= m.end for m in best.values()):
+                # Matches added in this loop lie inside earlier words, which never hold this one.
+                covering = covering or _Covering(best.values())
+                if not covering.covers(*span):
                     term = self._unmask(w.masked)
                     if term is not None:
                         best[span] = Match(term.text, term.category, term.severity.value, *span, self.name)

@@ -43,17 +43,18 @@ def is_name(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     if len(word) < 2 or not (word[0].isupper() and word[1:].islower()):
         return False
-    before = _PREVIOUS.search(text[max(0, start - 40):start])
+    head = text[max(0, start - 40):start]
+    before = _PREVIOUS.search(head)
     prev = None if before is None else before.group(1).lower()
     if _SURNAME.match(text, end) or _AND_NAME.match(text, end):
         return prev not in _NOUN_MARKERS
-    if prev in _NAME_BEFORE and text[before.end(1):start].strip() in ("", ","):  # type: ignore[union-attr]
+    if before is not None and prev in _NAME_BEFORE and head[before.end(1):].strip() in ("", ","):
         return True
-    if 0 < start < len(text) - end + start and text[start - 1] in _QUOTES and text[end:end + 1] in _QUOTES:
+    if 0 < start and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES:
         return True
     if text.startswith("'s ", end) and text[end + 3:end + 4].isupper():
         return prev not in _OWNERS
-    return not text[:start].strip() and _ADDRESSED.match(text, end) is not None
+    return start <= 16 and not text[:start].strip() and _ADDRESSED.match(text, end) is not None
 
 # Words before a capitalised "Dick" that make it a name: titles, kin, greetings, verbs naming someone.
 _NAME_BEFORE = frozenset({
