@@ -29,10 +29,10 @@ def _words(s: str) -> set[str]:
 
 
 _POULTRY = _words("rooster roosters hen hens chicken chickens crow crows crowed crowing poultry farm barnyard "
-                  "coop flock dawn pheasant pheasants bird birds gun rifle pistol hammer trigger molting feathers")
+                  "coop flock dawn pheasant pheasants gun rifle pistol hammer trigger molting feathers")
 _BREEDING = _words("puppy puppies litter litters whelp whelped whelping breeding breeder breeders kennel "
-                   "sire stud pedigree greyhound spayed lure nymph fly-fishing")
-_GARDEN = _words("garden gardening gardener weed weeds weeding rake rakes shovel shovels spade soil dirt till "
+                   "sire pedigree greyhound spayed lure nymph fly-fishing")
+_GARDEN = _words("garden gardening gardener weeds weeding rake rakes shovel shovels spade soil dirt "
                  "tilling rows planting crops trowel allotment")
 _ENGINE = _words("timing spark ignition growth flame flames engine degrees decay corrosion valve knocking")
 _NEWS = _words("court courts convicted conviction sentenced sentence charged charges accused trial police "
@@ -49,11 +49,11 @@ def _add(terms: str, context: set[str], needed: int = 1) -> None:
 
 
 _add("cock cocks", _POULTRY)
-_add("bitch bitches", _BREEDING | _words("moselle lorraine citadel creek"))
+_add("bitch bitches", _BREEDING | _words("moselle lorraine citadel"))
 _add("hoe hoes", _GARDEN | _words("walthamstow"))
 _add("coon coons", _words("raccoon raccoons hound hounds hunting trash critter maine"))
 _add("fag fags", _words("cigarette cigarettes smoke smoking smoked lighter ashtray tobacco break packet"))
-_add("faggot faggots", _words("stick sticks firewood wood kindling bundle gravy peas meatball meatballs pork "
+_add("faggot faggots", _words("sticks firewood kindling bundle gravy peas meatball meatballs pork "
                               "butcher freezer onion oven dinner recipe"))
 _add("tranny trannies", _words("transmission gearbox gear gears clutch car truck ute engine mechanic fluid "
                                "rebuild shifting manual automatic"))
@@ -74,7 +74,6 @@ _add("ass asses", _words("donkey donkeys mule mules balaam animal animals burro 
 _add("dick", _words("detective detectives private noir pudding spotted custard"))
 _add("cooter", _words("turtle turtles reptile pond"))
 _add("threesome", _words("golf golfers round tee course foursome fairway"))
-_add("pussy", _words("cat cats kitten kittens kitty willow meow"))
 _add("tit tits", _words("bird birds blue great coal feeder feeders nest species chickadee"))
 _add("spastic", _words("paralysis cerebral palsy muscle muscles diplegia hemiplegia spasticity symptom "
                        "symptoms patient patients colon clinical medical neurological"))

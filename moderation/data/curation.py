@@ -167,7 +167,7 @@ EXTRA: dict[str, tuple[str, str]] = {
     # (cryptography), "mong", "sped", "abo", "sloot" and "nikka" stay out: their innocent senses dominate
     "yid": ("slur", H), "yids": ("slur", H), "heeb": ("slur", M), "heebs": ("slur", M),
     "poofter": ("slur", H), "poofters": ("slur", H), "dago": ("slur", H), "dagos": ("slur", H),
-    "wop": ("slur", H), "wops": ("slur", H), "gyppo": ("slur", M), "gyppos": ("slur", M),
+    "gyppo": ("slur", M), "gyppos": ("slur", M),
     "gippo": ("slur", M), "injun": ("slur", M), "injuns": ("slur", M), "squaw": ("slur", M), "squaws": ("slur", M), "paedo": ("insult", M),
     "paedos": ("insult", M), "bint": ("insult", L), "slag": ("insult", L), "numbnuts": ("insult", L),
     "plonker": ("insult", L), "landwhale": ("insult", M), "land whale": ("insult", M),
@@ -305,7 +305,8 @@ EXCEPTIONS: list[str] = [
     "dick's sporting goods", "sehr dick", "jij kunt", "je kunt", "u kunt", "kunt u", "kunt je", "kunt jij",
     "perro negro", "gato negro", "color negro", "pelo negro", "vestido negro", "cafe negro", "mar negro",
     # a British word for ugly (minge is listed), the town of Squaw Valley (fifth session)
-    "minger", "mingers", "minging", "squaw valley", "dikes", "diked", "woops", "slut-shaming",
+    "minger", "mingers", "minging", "squaw valley", "dikes", "diked", "woops", "tighty whitey", "tighty whities", "tightey whitey",
+    "tighty-whities", "tighty-whitey", "injun joe", "slut-shaming",
     "slut shaming", "slutshaming", "slut-shame", "slut shame",
     # "die" for "dye" (a common typo)
     "want to die my hair", "wanna die my hair", "want to die your hair", "want to die her hair",
