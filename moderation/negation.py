@@ -91,9 +91,8 @@ def _insult_turned(text: str, start: int) -> bool:
 # A mild insult word aimed at the writer ("I'm such an idiot", "I feel so dumb") or at a thing
 # ("this stupid printer", "a dumb question", "dumb luck") insults no one; "the dumbest statement"
 # and "these dumb degenerates" still do.
-_SELF_SUBJECT = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"})
-_YOU = frozenset({"you", "u", "you're", "youre", "ur", "your", "ya", "yo", "he", "she", "he's", "she's",
-                  "they", "they're", "his", "her", "their", "them", "him"})
+_SELF_SUBJECT = _SELF - {"my", "we", "we're", "us"}  # "my stupid brother" is about someone else
+_YOU = _OTHER | {"ya", "yo", "his", "her", "their", "him"}
 _PRONOUNS = _SELF_SUBJECT | _YOU
 _THING_ADJECTIVES = frozenset({"stupid", "dumb", "dumber", "dumbest", "stupidest", "silly"})
 _THINGS = frozenset("""question questions mistake mistakes luck idea thing things bug bugs error errors typo
