@@ -31,7 +31,7 @@ from moderation.names import NAME_TERMS, has_identifier, in_identifier, is_code,
 from moderation.normalize import (JOINABLE, MASK, MASK_LEET, RUN, Normalized, fold, has_confusables,
                                   has_leet_split, has_split_letters, joinable_at_start, normalize_folded, trigger_words)
 from moderation.leet import read_leet
-from moderation.negation import TURNED_CATEGORIES, is_turned
+from moderation.negation import TURNED_CATEGORIES, is_quoted, is_turned
 from moderation.phrases import PhraseStage
 from moderation.regexes import RegexStage
 from moderation.senses import innocent_sense
@@ -416,6 +416,7 @@ def _said(text: str, found: list[Match]) -> list[Match]:
     One pass; each look at the whole text is made once, when first needed."""
     digits: bool | None = None
     links: bool | None = None
+    quotes = "'" in text or '"' in text or "‘" in text or "“" in text
     kept = []
     for m in found:
         start, end = m.start, m.end
@@ -431,7 +432,7 @@ def _said(text: str, found: list[Match]) -> list[Match]:
             continue
         if m.category in TURNED_CATEGORIES and is_turned(text, m):
             continue
-        if innocent_sense(text, m):
+        if innocent_sense(text, m) or (quotes and is_quoted(text, m)):
             continue
         kept.append(m)
     return kept

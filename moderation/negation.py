@@ -17,7 +17,7 @@ from typing import Sequence
 
 from moderation.types import Match
 
-__all__ = ["TURNED_CATEGORIES", "drop_turned", "is_turned"]
+__all__ = ["TURNED_CATEGORIES", "drop_turned", "is_quoted", "is_turned"]
 
 # category -> (words looked back at, also dropped when said of someone else): self-harm only,
 # as threats are about "you". Insults are read on the two words before them (_insult_turned):
@@ -58,6 +58,36 @@ _OTHER = frozenset({
     "she's", "hes", "shes", "someone", "somebody", "anyone", "anybody", "friend", "people", "person",
     "who", "kids", "teens", "everyone",
 })
+
+
+# Before a reporting verb: its subject is someone else ("anyone who tells you to …").
+_THIRD = frozenset({"who", "anyone", "someone", "somebody", "whoever", "people", "they", "he", "she", "troll",
+                    "trolls", "bully", "bullies"})
+# A threat or self-harm match in quotation marks, with one of these words outside them, is
+# quoted, not said: "a troll said 'kys'", "'go die' is what the harasser wrote".
+_QUOTING = frozenset("""said says say saying wrote writes written yelled yells shouted screamed texted posted
+commented typed messaged replied whispered called calls calling told tells asked word words term phrase
+means lyrics line reads""".split())
+_QUOTABLE = frozenset({"threat", "self-harm"})
+_OPEN_QUOTES = "'\"‘“"
+_CLOSE_QUOTES = "'\"’”"
+
+
+def is_quoted(text: str, m: Match) -> bool:
+    """Is threat or self-harm match `m` inside quotation marks that the words around them report
+    or talk about? (Quoted slurs, insults and sexual words are still those words, sent.)"""
+    if m.category not in _QUOTABLE:
+        return False
+    head = text[max(0, m.start - 60):m.start]
+    i = max(map(head.rfind, _OPEN_QUOTES))
+    if i < 0 or (i > 0 and head[i - 1].isalnum()) or any(ch in head[i + 1:] for ch in ".!?\n"):
+        return False  # no opening quote in this sentence (an apostrophe inside a word is none)
+    tail = text[m.end:m.end + 60]
+    j = min((k for k in map(tail.find, _CLOSE_QUOTES) if k >= 0), default=-1)
+    if j < 0 or (j + 1 < len(tail) and tail[j + 1].isalnum()) or any(ch in tail[:j] for ch in "\n"):
+        return False
+    outside = head[:i] + " " + tail[j + 1:]
+    return not _QUOTING.isdisjoint(_WORD.findall(outside.lower().replace("’", "'")))
 
 
 def _words_before(text: str, start: int, window: int) -> list[str]:
@@ -134,6 +164,8 @@ def is_turned(text: str, m: Match) -> bool:
     near = words[-window:]
     if any(a in _REPORTING and b in _REPORTED_TO for a, b in zip(near, near[1:])):
         return True
+    if any(a in _THIRD and b in _REPORTING for a, b in zip(words, words[1:])):
+        return True  # "anyone who tells you to kill yourself": someone else's words
     for i, w in enumerate(words):
         if w in _NEGATORS and (i > 0 or len(words) <= window) and not (
                 i > 0 and words[i - 1] in ("why", "if")  # "why don't you ...", "if not"
@@ -153,5 +185,7 @@ def is_turned(text: str, m: Match) -> bool:
 
 
 def drop_turned(text: str, found: Sequence[Match]) -> list[Match]:
-    """`found` without the matches that the words before them deny or give to someone else."""
-    return [m for m in found if not is_turned(text, m)]
+    """`found` without the matches that the words before them deny or give to someone else, or
+    that are quoted ("a troll said 'kys'")."""
+    quotes = "'" in text or '"' in text or "‘" in text or "“" in text
+    return [m for m in found if not is_turned(text, m) and not (quotes and is_quoted(text, m))]

@@ -48,7 +48,8 @@ def _add(terms: str, context: set[str], needed: int = 1) -> None:
         _SENSES.setdefault(term, []).append((frozenset(context), needed))
 
 
-_add("cock cocks", _POULTRY)
+_add("cock cocks", _POULTRY | _words("valve valves nozzle boiler cistern tap faucet plumbing pipe pipes lid "
+                                     "plumber"))
 _add("bitch bitches", _BREEDING | _words("moselle lorraine citadel"))
 _add("hoe hoes", _GARDEN | _words("walthamstow"))
 _add("coon coons", _words("raccoon raccoons hound hounds hunting trash critter maine"))
@@ -80,7 +81,7 @@ _add("spastic", _words("paralysis cerebral palsy muscle muscles diplegia hemiple
 # News of a crime takes two of its words ("convicted ... trial"): "corrupt pedophiles who should
 # be court-martialed" is an accusation.
 _add("rape raping raped rapist rapists", _NEWS, 2)
-_add("rape", _words("lucrece bramber seed oilseed canola field fields crop crops"))
+_add("rape", _words("lucrece bramber seed oilseed canola field fields crop crops nanking nanjing massacre"))
 _add("pedophil paedophil pedo pedos molester", _NEWS | _words("paper news ring priest"), 2)
 _add("porn", _words("food addiction industry research study studies podcast ban legislation earth"))
 _add("anal", _words("fissure fissures gland glands sac sacs canal fin fins stage freudian cancer doctor "

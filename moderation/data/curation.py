@@ -191,6 +191,14 @@ EXTRA: dict[str, tuple[str, str]] = {
     "that's so gay": ("insult", L), "you're so gay": ("insult", L), "up yours": ("profanity", L),
     "you'll die alone": ("insult", M), "sewer slide": ("threat", H), "toaster bath": ("threat", H),
     "commit die": ("threat", M),
+    # plain-word harm a second fresh probe found (fifth session)
+    "i have your nudes": ("threat", H), "leak your nudes": ("threat", H), "send nudez": ("sexual", M),
+    "send me nudez": ("sexual", M), "ana buddy": ("self-harm", M), "pro ana": ("self-harm", M),
+    "thinspo": ("self-harm", M), "meanspo": ("self-harm", M), "gas them all": ("threat", H),
+    "should all be gassed": ("threat", H), "should be gassed": ("threat", H), "burn down the mosque": ("threat", H),
+    "burn down the synagogue": ("threat", H), "burn down the church": ("threat", H),
+    "shoot up your house": ("threat", H), "set your house on fire": ("threat", H),
+    "get cancer and die": ("threat", H), "shoot yourself": ("threat", H), "sex slave": ("sexual", M),
     # the core words written backwards (kcuf, hctib); not "tihs", a common typo of "this"
     "kcuf": ("profanity", M), "gnikcuf": ("profanity", M), "rekcuf": ("profanity", M),
     "rekcufrehtom": ("profanity", M), "hctib": ("insult", M), "tnuc": ("insult", H), "kcoc": ("sexual", M),
@@ -305,7 +313,9 @@ EXCEPTIONS: list[str] = [
     "dick's sporting goods", "sehr dick", "jij kunt", "je kunt", "u kunt", "kunt u", "kunt je", "kunt jij",
     "perro negro", "gato negro", "color negro", "pelo negro", "vestido negro", "cafe negro", "mar negro",
     # a British word for ugly (minge is listed), the town of Squaw Valley (fifth session)
-    "minger", "mingers", "minging", "squaw valley", "dikes", "diked", "woops", "tighty whitey", "tighty whities", "tightey whitey",
+    "minger", "mingers", "minging", "squaw valley", "ball cock", "ballcock", "stopcock", "stop cock",
+    "revenge porn", "en retard", "est en retard", "suis en retard", "sont en retard", "shoot yourself in the foot",
+    "shot yourself in the foot", "dikes", "diked", "woops", "tighty whitey", "tighty whities", "tightey whitey",
     "tighty-whities", "tighty-whitey", "injun joe", "slut-shaming",
     "slut shaming", "slutshaming", "slut-shame", "slut shame",
     # "die" for "dye" (a common typo)

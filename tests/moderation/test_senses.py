@@ -60,6 +60,12 @@ EVERYDAY = [
     "I'd ick out too if I saw that.", "an al dente pasta",
     # the British word for ugly is not "minge"
     "that jacket is minging",
+    # plumbing, history, law and French
+    "the ball cock in the cistern sticks, call a plumber", "The Rape of Nanking was a massacre.",
+    "revenge porn is a crime now", "désolé, je suis en retard", "you shot yourself in the foot there",
+    # threats and self-harm quoted or reported, not said
+    "ignore anyone who tells you to kill yourself", "my friend said 'i want to die', should I worry?",
+    "a troll wrote \"kys\" under my post, blocked", "'go die' is what the harasser texted me",
 ]
 
 SAID_TO_SOMEONE = [
@@ -73,6 +79,11 @@ SAID_TO_SOMEONE = [
     ("you d ick", "dick"), ("what a d ick", "dick"), ("you s lut", "slut"), ("you b itch", "bitch"),
     ("f aggot", "faggot"), ("a sshole", "asshole"), ("what an as shole", "asshole"), ("the nig ger", "nigger"),
     ("fags are disgusting", "fag"), ("you yid", "yid"), ("go away you dago", "dago"), ("sheeit", "sheeit"),
+    # quoted slurs and insults are still sent; quoting without a reporting word is no report
+    ("we learned the history of the word 'faggot'", "faggot"), ("my ex texted me 'you stupid whore'", "whore"),
+    ("I'm telling you to kill yourself", "kill yourself"), ("'kill yourself' lol", "kill yourself"),
+    ("go shoot yourself", "shoot yourself"), ("i have your nudes, pay up", "i have your nudes"),
+    ("im gonna shoot up your house", "shoot up your house"), ("want to be my ana buddy?", "ana buddy"),
 ]
 
 
