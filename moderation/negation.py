@@ -51,7 +51,7 @@ _GAMES = (r"fortnite|minecraft|mario kart|chess|battle royale|pvp|warzone|valora
 _IN_A_GAME = re.compile(
     r"[ ,]*(?:\w+ ){0,3}?(?:(?:in|during) (?:the |this |our |a |the next |next |tonight'?s )?(?:next )?"
     rf"(?:round|rounds|game|games|match|level|raid|lobby|multiplayer|arena|tournament|ranked|{_GAMES})"
-    rf"|at (?:{_GAMES}))\b", re.IGNORECASE)
+    rf"|at (?:{_GAMES})|(?:the )?next (?:round|game|match|level|raid))\b", re.IGNORECASE)
 _SELF = frozenset({"i", "i'm", "im", "i've", "ive", "i'll", "i'd", "me", "my", "myself", "we", "we're", "us"})
 _OTHER = frozenset({
     "you", "u", "you're", "youre", "ur", "your", "they", "they're", "theyre", "them", "he", "she", "he's",

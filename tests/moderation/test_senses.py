@@ -66,6 +66,8 @@ EVERYDAY = [
     # threats and self-harm quoted or reported, not said
     "ignore anyone who tells you to kill yourself", "my friend said 'i want to die', should I worry?",
     "a troll wrote \"kys\" under my post, blocked", "'go die' is what the harasser texted me",
+    # a threat with the next round of a game right after it is banter
+    "I'll kill you with the sniper next round",
 ]
 
 SAID_TO_SOMEONE = [
