@@ -120,7 +120,8 @@ def fold(s: str) -> tuple[str, list[int] | None, list[int] | None]:
     for k in range(1, len(parts), 2):
         parts[k] = parts[k].translate(_FOLD)
     t = "".join(parts)
-    top = max(wide.translate(_FOLD), default="")  # pictographs and regional indicators lie above U+2300: most texts have none
+    # Pictographs and regional indicators lie above U+2300: most texts have none.
+    top = max("".join(parts[1::2]), default="")
     if top >= "\U0001f1e6" and _REGIONAL_RUN.search(t):  # one letter for one indicator: offsets unchanged
         t = _REGIONAL_RUN.sub(lambda m: "".join(chr(ord(c) - 0x1F1E6 + 97) if c != " " else c
                                                 for c in m.group()), t)

@@ -173,7 +173,7 @@ def joinable_at_start(t: str) -> bool:
     bullet (s•h•i•t) have none: a look for them in texts that are not ASCII stands in."""
     if len(t) > 4 and t[1] == " " and (_JOIN.match(t) is not None or _LEET_JOIN.match(t) is not None):
         return True
-    return not t.isascii() and (_WIDE_SEPS[0] in t or _WIDE_SEPS[1] in t)
+    return not t.isascii() and any(sep in t for sep in _WIDE_SEPS)
 
 
 def _delete(text: str, starts: list[int] | None, ends: list[int] | None, cuts: list[tuple[int, int]]
